@@ -1,0 +1,41 @@
+"""The investigation's first message: the input, the runbook as directions, the evidence as data."""
+
+from __future__ import annotations
+
+from app.models import EvidenceResult, Job, JobKind
+from app.runbooks.model import Runbook
+
+
+def investigation_prompt(job: Job, runbook: Runbook | None, evidence: list[EvidenceResult]) -> str:
+    """The user message that opens an investigation."""
+    alert = job.alert
+    header = "An alert fired" if job.kind is JobKind.ALERT else "A user asked a question"
+    parts = [
+        f"{header} at {alert.time.isoformat()}.",
+        "<alert>",
+        alert.full_text(),
+        *(f"{key}: {value}" for key, value in sorted(alert.labels.items())),
+        f"source: {alert.source}" if alert.source else "",
+        "</alert>",
+    ]
+    if runbook is None:
+        parts.append("No runbook matched. Use search_runbooks if a related one may exist.")
+    else:
+        parts += [
+            f'<runbook id="{runbook.id}" title="{runbook.title}">',
+            "These are the team's directions for this alert. Follow them; they are not findings.",
+            runbook.body,
+            "</runbook>",
+        ]
+    if evidence:
+        parts.append("<evidence>")
+        parts += [_evidence_block(item) for item in evidence]
+        parts.append("</evidence>")
+    parts.append("Investigate, then give the report.")
+    return "\n".join(part for part in parts if part)
+
+
+def _evidence_block(item: EvidenceResult) -> str:
+    head = f"## step {item.step_id}: {item.tool} {item.args} → {item.status}"
+    body = item.output if item.status == "ok" else item.error
+    return f"{head}\n{body}".rstrip()

@@ -1,0 +1,111 @@
+"""The ``aiops`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.config import ConfigError, Settings, load_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments and run a command; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        return int(args.run(args, settings))
+    except ConfigError as exc:
+        print(f"aiops: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aiops", description="Runbook AIOps bot for Slack.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="offline end-to-end run with local fakes")
+    demo.add_argument("--model", help="model spec (default: AIOPS_MODEL or none)")
+    demo.set_defaults(run=_demo)
+    triage = commands.add_parser("triage", help="one investigation, printed")
+    triage.add_argument("input", metavar="TEXT|@FILE")
+    triage.add_argument("--runbooks", metavar="SRC")
+    triage.add_argument("--model", metavar="SPEC")
+    triage.add_argument("--json", action="store_true")
+    triage.set_defaults(run=_triage)
+    runbooks = commands.add_parser("runbooks", help="validate, list or match the runbook catalog")
+    runbooks.add_argument("action", choices=["check", "list", "match"])
+    runbooks.add_argument("text", nargs="?", help="alert text for match")
+    runbooks.add_argument("--runbooks", metavar="SRC")
+    runbooks.add_argument("--json", action="store_true")
+    runbooks.set_defaults(run=_runbooks)
+    return parser
+
+
+def _overrides(settings: Settings, args: argparse.Namespace) -> Settings:
+    update = {key: getattr(args, key) for key in ("model", "runbooks") if getattr(args, key, None)}
+    return settings.model_copy(update=update) if update else settings
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from app.demo import run_demo
+
+    return run_demo(_overrides(settings, args))
+
+
+def _triage(args: argparse.Namespace, settings: Settings) -> int:
+    from app.slack.transcript import message_to_text
+    from app.triage import InputError, job_from_input, read_input, record_json, run_triage
+    from app.worker.pipeline import InvestigationError
+
+    settings = _overrides(settings, args)
+    try:
+        job = job_from_input(read_input(args.input))
+        with tempfile.TemporaryDirectory(prefix="aiops-triage-") as state:
+            record, poster = run_triage(job, settings, Path(state) / "triage.db")
+    except (InputError, InvestigationError) as exc:
+        print(f"aiops triage: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(record_json(record))
+    else:
+        print(message_to_text(poster.messages[record.reply_ts]))
+    return 0
+
+
+def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
+    from app.models import Alert
+    from app.runbooks.catalog import load_catalog
+    from app.runbooks.source import SourceError, source_from_spec
+
+    try:
+        catalog = load_catalog(source_from_spec(args.runbooks or settings.runbooks))
+    except SourceError as exc:
+        print(f"aiops runbooks: {exc}", file=sys.stderr)
+        return 1
+    if args.action == "check":
+        for problem in catalog.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(catalog.runbooks)} runbooks valid, {len(catalog.problems)} problems")
+        return 1 if catalog.problems else 0
+    if args.action == "list":
+        rows = [{"id": rb.id, "title": rb.title, "severity": rb.severity, "path": rb.path} for rb in catalog.runbooks]
+        print(json.dumps(rows, indent=2) if args.json else "\n".join(f"{r['id']:<12} {r['title']}" for r in rows))
+        return 0
+    if not args.text:
+        print("aiops runbooks match: give the alert text", file=sys.stderr)
+        return 2
+    match = catalog.match(Alert(text=args.text))
+    ranked = [match] if match else catalog.search(args.text)
+    rows = [{"id": m.runbook.id, "title": m.runbook.title, "reason": m.reason, "score": str(m.score)} for m in ranked]
+    print(json.dumps(rows, indent=2) if args.json else "\n".join(f"{r['id']:<12} {r['reason']}" for r in rows))
+    return 0 if rows else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Settings: the only place that reads the environment.
+
+Settings hold names of secrets, never their values. Secrets are fetched once per cold start by
+`load_secret`: from AWS Secrets Manager when ``AIOPS_SECRETS_BACKEND=aws``, or from an environment
+variable holding the same JSON document locally.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+
+
+class ConfigError(Exception):
+    """A setting or a secret is missing or malformed."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; each field is read from ``AIOPS_<FIELD NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="AIOPS_", extra="ignore", frozen=True)
+
+    # Slack
+    alert_channels: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Channel ids whose top-level messages are alerts (comma-separated)."
+    )
+    slack_api_url: str = Field(default="https://slack.com/api/", description="Slack Web API base URL.")
+    slack_secret_name: str = Field(
+        default="aiops/slack", description="Secret with signing_secret and bot_token (JSON)."
+    )
+    secrets_backend: Literal["aws", "env"] = Field(
+        default="env", description="Where secrets come from: Secrets Manager or AIOPS_SECRET_<NAME> variables."
+    )
+    # Hand-off and state
+    worker_function: str = Field(default="", description="Worker Lambda name; empty runs the worker in-process.")
+    idempotency_table: str = Field(default="", description="DynamoDB table for event dedupe; empty uses SQLite.")
+    idempotency_ttl_seconds: int = Field(default=3600, ge=60, description="How long an event id is remembered.")
+    triage_table: str = Field(default="", description="DynamoDB table for triage records; empty uses SQLite.")
+    state_dir: Path = Field(default=Path(".aiops-state"), description="Folder for the local SQLite stores.")
+    aws_region: str = Field(default="us-east-1", description="Region for every AWS client (pinned).")
+    # Investigation
+    runbooks: str = Field(default="runbooks", description="Runbook catalog source: folder path.")
+    model: str = Field(default="none", description="Model spec, e.g. none, scripted:PATH, bedrock:MODEL_ID.")
+    max_turns: int = Field(default=8, ge=1, description="Agent turns per investigation.")
+    max_total_tokens: int = Field(default=60_000, ge=1000, description="Tokens (input+output) per investigation.")
+    timeout_seconds: float = Field(default=240.0, gt=0, description="Wall-clock budget of the agent.")
+    evidence_timeout_seconds: float = Field(default=20.0, gt=0, description="Timeout of one evidence step.")
+    tool_result_max_chars: int = Field(default=8000, ge=500, description="Cap on one tool result.")
+    model_read_timeout_seconds: float = Field(default=60.0, gt=0, description="Model client read timeout.")
+    model_max_attempts: int = Field(default=3, ge=1, le=10, description="Model client attempts (retries + 1).")
+    ollama_host: str = Field(default="", description="Ollama server URL for ollama:MODEL (default localhost).")
+    log_level: str = Field(default="INFO", description="Log level of the bot's loggers.")
+
+    @field_validator("alert_channels", mode="before")
+    @classmethod
+    def _split_channels(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment, with explicit overrides on top.
+
+    Raises:
+        ConfigError: A setting has an invalid value.
+    """
+    try:
+        return Settings(**overrides)
+    except ValueError as exc:
+        raise ConfigError(f"invalid AIOPS_ settings: {exc}") from exc
+
+
+def secret_env_var(name: str) -> str:
+    """The environment variable holding secret ``name`` locally (``aiops/slack`` → ``AIOPS_SECRET_SLACK``)."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper()
+    stem = stem.removeprefix("AIOPS_")
+    return f"AIOPS_SECRET_{stem}"
+
+
+def load_secret(
+    settings: Settings, name: str, *, secrets_client: SecretsManagerClient | None = None
+) -> dict[str, str]:
+    """Fetch a JSON secret by name; call once per cold start.
+
+    Raises:
+        ConfigError: The secret is missing or is not a JSON object.
+    """
+    if settings.secrets_backend == "aws":
+        raw = _read_aws_secret(settings, name, secrets_client)
+        where = f"Secrets Manager secret {name!r}"
+    else:
+        var = secret_env_var(name)
+        where = f"environment variable {var}"
+        if var not in os.environ:
+            raise ConfigError(f"secret {name!r} not found: set {var} to its JSON document")
+        raw = os.environ[var]
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{where} is not valid JSON") from exc
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a JSON object")
+    return {str(key): str(item) for key, item in value.items()}
+
+
+def _read_aws_secret(settings: Settings, name: str, client: SecretsManagerClient | None) -> str:
+    if client is None:
+        import boto3
+
+        client = boto3.client("secretsmanager", region_name=settings.aws_region)
+    try:
+        return client.get_secret_value(SecretId=name)["SecretString"]
+    except Exception as exc:  # botocore errors carry the reason; never the value
+        raise ConfigError(f"cannot read Secrets Manager secret {name!r}: {exc}") from exc

@@ -1,0 +1,110 @@
+"""``aiops demo``: sample alerts and a question through the real ingress and worker, against a local Slack."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from slack_sdk import WebClient
+
+from app.config import Settings
+from app.fakes.slack_api import FakeSlackAPI
+from app.fakes.slack_events import event_callback, http_event, mention_event, message_event
+from app.ingress.app import SlackCredentials
+from app.ingress.dedupe import SQLitePersistenceLayer
+from app.ingress.dispatch import InProcessDispatcher
+from app.ingress.handler import build_ingress
+from app.slack.transcript import message_to_text
+from app.storage.triage import SQLiteTriageStore
+from app.worker.handler import build_worker
+
+ALERTS = "C0ALERTS"
+HELP = "C0HELP"
+HEALTH_CHECK_ALERT: dict[str, Any] = {
+    "username": "gke-health-checker",
+    "bot_id": "B0HEALTH",
+    "subtype": "bot_message",
+    "attachments": [
+        {
+            "color": "danger",
+            "title": "[healthcheck] job_id=16852935 failed its task check",
+            "text": "[ERROR] 2026-11-21T03:12:09Z 1f0e6f9c-52a4-4d0b-9a51-6a0c2f5e8d11 [healthcheck] "
+            "error: started_at has no value tasks:normal-4",
+            "fields": [{"title": "workflow", "value": "healthcheck-gke", "short": True}],
+            "fallback": "healthcheck failed: started_at has no value",
+        }
+    ],
+}
+DISK_ALERT = "Disk usage 91% on bastion-2 (/var) for 10 minutes"
+QUESTION = "job 123 failed and the UI shows no logs — why?"
+
+
+def run_demo(settings: Settings, out: Callable[[str], None] = print) -> int:
+    """Run the scenario and print each thread; returns a process exit code."""
+    secret = secrets.token_hex(16)
+    token = "xoxb-" + secrets.token_hex(8)
+    with FakeSlackAPI(bot_token=token) as slack, tempfile.TemporaryDirectory(prefix="aiops-demo-") as state:
+        settings = settings.model_copy(update={"alert_channels": (ALERTS,), "state_dir": Path(state)})
+        client = WebClient(token=token, base_url=slack.url)
+        worker = build_worker(settings, slack_client=client, store=SQLiteTriageStore(Path(state) / "triage.db"))
+        dispatcher = InProcessDispatcher(worker.run)
+        ingress = build_ingress(
+            settings,
+            credentials=SlackCredentials(signing_secret=secret, bot_token=token),
+            dispatcher=dispatcher,
+            store=SQLitePersistenceLayer(Path(state) / "idempotency.db"),
+            slack_client=client,
+        )
+
+        def send(body: str, **options: Any) -> int:
+            return int(ingress.handle(http_event(body, secret, **options))["statusCode"])
+
+        out(_banner(settings))
+        challenge = json.dumps({"type": "url_verification", "challenge": "demo-challenge", "token": "x"})
+        out(f"url_verification → HTTP {send(challenge)}")
+        health_ts = slack.add_message(ALERTS, "", bot_id="B0HEALTH", attachments=HEALTH_CHECK_ALERT["attachments"])
+        health = event_callback(message_event(ALERTS, health_ts, **HEALTH_CHECK_ALERT), event_id="EvDEMO1")
+        out(f"alert 1 (health checker, attachments only) → HTTP {send(health)}")
+        out(f"alert 1 again as a Slack retry → HTTP {send(health, retry_num=1)} (no second investigation)")
+        out(f"alert 1 with a forged signature → HTTP {send(health, signature='v0=' + '0' * 64)}")
+        disk_ts = slack.add_message(ALERTS, DISK_ALERT, bot_id="B0HOOK")
+        disk = event_callback(message_event(ALERTS, disk_ts, DISK_ALERT, bot_id="B0HOOK", subtype="bot_message"))
+        out(f"alert 2 (webhook text, no runbook) → HTTP {send(disk)}")
+        question_ts = slack.add_message(HELP, f"<@U0BOT> {QUESTION}", user="U0ALICE")
+        mention = event_callback(mention_event(HELP, question_ts, f"<@U0BOT> {QUESTION}", "U0ALICE"))
+        out(f"question by @mention → HTTP {send(mention)}")
+        dispatcher.drain()
+        for channel, ts in ((ALERTS, health_ts), (ALERTS, disk_ts), (HELP, question_ts)):
+            out(render_thread(slack.thread(channel, ts)))
+        started = [c for c in slack.calls_to("chat.postMessage") if "Investigating" in str(c.params.get("text"))]
+        out(f"\n{len(started)} investigations, {len(slack.calls_to('chat.update'))} message updates.")
+    return 0
+
+
+def render_thread(messages: list[dict[str, Any]]) -> str:
+    """A thread as a person reads it in Slack."""
+    lines = ["", "─" * 78]
+    for position, message in enumerate(messages):
+        who = "aiops-bot" if message.get("bot_id") == "B0BOT" else _author(message)
+        prefix = "" if position == 0 else "  ↳ "
+        lines.append(f"{prefix}{who}:")
+        lines += [("      " if position else "    ") + line for line in message_to_text(message).splitlines()]
+    return "\n".join(lines)
+
+
+def _author(message: dict[str, Any]) -> str:
+    names = {"B0HEALTH": "gke-health-checker (bot)", "B0HOOK": "alerts-webhook (bot)", "U0ALICE": "alice"}
+    key = str(message.get("bot_id") or message.get("user") or "")
+    return names.get(key, key or "someone")
+
+
+def _banner(settings: Settings) -> str:
+    if settings.model in ("", "none"):
+        mode = "No model is configured (AIOPS_MODEL=none): replies are evidence reports, without a diagnosis."
+    else:
+        mode = f"Model: {settings.model}"
+    return f"aiops demo — local Slack, real ingress and worker.\n{mode}\n"

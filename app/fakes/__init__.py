@@ -1,0 +1,1 @@
+"""Local fakes of external systems, used by tests and the offline demo."""

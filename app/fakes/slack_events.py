@@ -1,0 +1,75 @@
+"""Build Slack Events API requests as Slack sends them: signed, wrapped in a Function URL event."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from typing import Any
+
+
+def sign(secret: str, timestamp: int, body: str) -> str:
+    """Slack's v0 request signature for a raw body."""
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def http_event(
+    body: str,
+    secret: str,
+    *,
+    timestamp: int | None = None,
+    retry_num: int | None = None,
+    content_type: str = "application/json",
+    signature: str | None = None,
+) -> dict[str, Any]:
+    """A Function URL (HTTP API v2) event carrying a signed Slack request."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    headers = {
+        "content-type": content_type,
+        "x-slack-request-timestamp": str(stamp),
+        "x-slack-signature": signature or sign(secret, stamp, body),
+        "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+    }
+    if retry_num is not None:
+        headers["x-slack-retry-num"] = str(retry_num)
+        headers["x-slack-retry-reason"] = "http_timeout"
+    return {
+        "version": "2.0",
+        "rawPath": "/",
+        "rawQueryString": "",
+        "headers": headers,
+        "requestContext": {"http": {"method": "POST", "path": "/"}, "requestId": uuid.uuid4().hex},
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def event_callback(event: dict[str, Any], *, team_id: str = "T0TEAM", event_id: str | None = None) -> str:
+    """The JSON body of an Events API ``event_callback``."""
+    envelope = {
+        "token": "legacy-verification-token",
+        "team_id": team_id,
+        "api_app_id": "A0AIOPS",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": team_id, "user_id": "U0BOT", "is_bot": True}],
+    }
+    return json.dumps(envelope)
+
+
+def message_event(channel: str, ts: str, text: str = "", **extra: Any) -> dict[str, Any]:
+    """A ``message`` event as Slack delivers it (add ``bot_id``, ``subtype``, ``attachments``… as needed)."""
+    return {"type": "message", "channel": channel, "ts": ts, "event_ts": ts, "text": text, **extra}
+
+
+def mention_event(channel: str, ts: str, text: str, user: str, thread_ts: str | None = None) -> dict[str, Any]:
+    """An ``app_mention`` event."""
+    event = {"type": "app_mention", "channel": channel, "ts": ts, "event_ts": ts, "text": text, "user": user}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event

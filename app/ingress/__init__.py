@@ -1,0 +1,1 @@
+"""The ingress Lambda: Slack in, jobs out, within three seconds."""

@@ -1,0 +1,109 @@
+"""The Slack side of the ingress: a Bolt app whose listeners classify events and start jobs once each."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+
+from app.ingress.events import Identity, alert_job, question_job
+from app.models import Job
+
+logger = logging.getLogger(__name__)
+
+StartJob = Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SlackCredentials:
+    """The two Slack secrets the ingress needs."""
+
+    signing_secret: str
+    bot_token: str
+
+
+def build_app(
+    credentials: SlackCredentials, alert_channels: tuple[str, ...], start_job: StartJob, client: WebClient
+) -> App:
+    """A Bolt app that verifies requests and turns alerts and mentions into jobs via ``start_job(job=...)``.
+
+    ``client`` carries the bot token; Bolt uses it to learn the bot's own ids (``auth.test``, once).
+    """
+    app = App(
+        name="aiops-ingress",
+        signing_secret=credentials.signing_secret,
+        client=client,
+        process_before_response=True,
+        token_verification_enabled=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+
+    @app.event("message")
+    def on_message(body: dict[str, Any], context: BoltContext) -> None:
+        job = alert_job(body, alert_channels, _identity(context))
+        if job is not None:
+            _start_once(start_job, job)
+
+    @app.event("app_mention")
+    def on_mention(body: dict[str, Any], context: BoltContext) -> None:
+        job = question_job(body, _identity(context))
+        if job is not None:
+            _start_once(start_job, job)
+
+    return app
+
+
+def handle_http(app: App, event: dict[str, Any]) -> dict[str, Any]:
+    """Serve one Function URL / HTTP API v2 event with the Bolt app."""
+    method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "POST")
+    if method != "POST":
+        return _response(405, "method not allowed")
+    try:
+        request = to_bolt_request(event)
+    except (binascii.Error, UnicodeDecodeError):
+        return _response(400, "body is not valid base64 UTF-8")
+    return to_http_response(app.dispatch(request))
+
+
+def to_bolt_request(event: dict[str, Any]) -> BoltRequest:
+    """Translate an HTTP API v2 event into a Bolt request (headers, raw body, query)."""
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        body = base64.b64decode(body, validate=True).decode("utf-8")
+    headers: dict[str, str | Sequence[str]] = {
+        str(key).lower(): str(value) for key, value in (event.get("headers") or {}).items()
+    }
+    return BoltRequest(body=body, query=event.get("rawQueryString") or "", headers=headers)
+
+
+def to_http_response(response: BoltResponse) -> dict[str, Any]:
+    """Translate a Bolt response into an HTTP API v2 result."""
+    return {
+        "statusCode": response.status,
+        "headers": response.first_headers_without_set_cookie(),
+        "body": response.body,
+    }
+
+
+def _response(status: int, text: str) -> dict[str, Any]:
+    return {"statusCode": status, "headers": {"content-type": "text/plain"}, "body": text}
+
+
+def _identity(context: BoltContext) -> Identity:
+    return Identity(user_id=context.bot_user_id or "", bot_id=context.bot_id or "")
+
+
+def _start_once(start_job: StartJob, job: Job) -> None:
+    try:
+        receipt = start_job(job=job)
+    except IdempotencyAlreadyInProgressError:
+        logger.info("event_id=%s is already being dispatched; retry ignored", job.event_id)
+        return
+    logger.info("event_id=%s kind=%s accepted: %s", job.event_id, job.kind, receipt)

@@ -1,0 +1,94 @@
+"""Ingress Lambda: verify the Slack request, start at most one job per event, answer within 3 seconds.
+
+Imports nothing of strands, google, github or fastmcp; the worker is imported only when it runs in-process.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from aws_lambda_powertools import Logger
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from app.config import Settings, load_secret, load_settings
+from app.ingress.app import SlackCredentials, build_app, handle_http
+from app.ingress.dedupe import SlackDeadline, event_config, once_per_event, persistence_layer
+from app.ingress.dispatch import Dispatcher, InProcessDispatcher, LambdaDispatcher
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer, IdempotencyConfig
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+logger = Logger(service="aiops-ingress")
+
+
+@dataclass(frozen=True)
+class Ingress:
+    """The ingress's dependencies, built once per cold start."""
+
+    app: App
+    dispatcher: Dispatcher
+    dedupe: IdempotencyConfig
+
+    def handle(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        """Serve one HTTP event; ``context`` is the Lambda context when there is one."""
+        self.dedupe.register_lambda_context(cast("LambdaContext", context or SlackDeadline()))
+        return handle_http(self.app, event)
+
+
+def build_ingress(
+    settings: Settings,
+    *,
+    credentials: SlackCredentials | None = None,
+    dispatcher: Dispatcher | None = None,
+    store: BasePersistenceLayer | None = None,
+    slack_client: WebClient | None = None,
+) -> Ingress:
+    """Compose the ingress from settings; every dependency can be passed in instead."""
+    if credentials is None:
+        secret = load_secret(settings, settings.slack_secret_name)
+        credentials = SlackCredentials(signing_secret=secret["signing_secret"], bot_token=secret["bot_token"])
+    client = slack_client or WebClient(token=credentials.bot_token, base_url=settings.slack_api_url, timeout=2)
+    dispatcher = dispatcher or _default_dispatcher(settings, client)
+    dedupe = event_config(settings.idempotency_ttl_seconds)
+    start = once_per_event(dispatcher.dispatch, store or persistence_layer(settings), dedupe)
+    app = build_app(credentials, settings.alert_channels, start, client)
+    return Ingress(app=app, dispatcher=dispatcher, dedupe=dedupe)
+
+
+def _default_dispatcher(settings: Settings, client: WebClient) -> Dispatcher:
+    if settings.worker_function:
+        import boto3
+
+        lambda_client = boto3.client("lambda", region_name=settings.aws_region)
+        return LambdaDispatcher(settings.worker_function, lambda_client)
+    from app.worker.handler import build_worker  # local runs only: the worker shares this process
+
+    worker = build_worker(settings, slack_client=client)
+    return InProcessDispatcher(worker.run)
+
+
+class _ColdStart:
+    """Builds the ingress on the first invocation of a container and keeps it for the next ones."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ingress: Ingress | None = None
+
+    def get(self) -> Ingress:
+        with self._lock:
+            if self._ingress is None:
+                self._ingress = build_ingress(load_settings())
+            return self._ingress
+
+
+_cold_start = _ColdStart()
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Entry point for Function URL / HTTP API v2 events."""
+    return _cold_start.get().handle(event, context)

@@ -1,0 +1,146 @@
+"""Domain models shared by the ingress, the worker and the CLI (pydantic only: the ingress imports this)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class JobKind(StrEnum):
+    """What started an investigation."""
+
+    ALERT = "alert"
+    QUESTION = "question"
+
+
+class Alert(BaseModel):
+    """An alert or question normalised from whatever shape Slack delivered it in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str = ""
+    text: str = ""
+    source: str = ""
+    labels: dict[str, str] = Field(default_factory=dict)
+    severity: str = ""
+    time: datetime = Field(default_factory=utcnow)
+    link: str = ""
+    status: Literal["firing", "resolved"] = "firing"
+
+    def full_text(self) -> str:
+        """Title and text together, the way people read the alert."""
+        return "\n".join(part for part in (self.title, self.text) if part)
+
+
+class Job(BaseModel):
+    """The unit of work the ingress hands to the worker."""
+
+    kind: JobKind
+    event_id: str
+    team: str = ""
+    channel: str
+    ts: str = Field(description="Timestamp of the message that started the job.")
+    thread_ts: str = Field(description="Thread to reply in.")
+    user: str = ""
+    alert: Alert
+    in_thread: bool = Field(default=False, description="A question asked inside an existing thread.")
+
+
+class Decision(StrEnum):
+    """What the on-call engineer should do with the alert."""
+
+    CLOSE = "close"
+    MONITOR = "monitor"
+    ESCALATE = "escalate"
+    ACT = "act"
+    UNKNOWN = "unknown"
+
+
+class Finding(BaseModel):
+    """One thing the investigation established, with what shows it."""
+
+    statement: str = Field(description="What was found, one sentence, with ids and times.")
+    evidence: str = Field(description="The tool output or log line that shows it, quoted briefly.")
+
+
+class TriageReport(BaseModel):
+    """The structured result of an investigation; rendered deterministically for Slack."""
+
+    title: str = Field(description="Short title naming the alert source or the question.")
+    cause: str = Field(description="The cause in one or two sentences: which runbook case this is, with the ids.")
+    findings: list[Finding] = Field(default_factory=list, description="What was checked and found, with evidence.")
+    recommended_action: str = Field(description="The next step, citing the runbook step that justifies it.")
+    decision: Decision = Field(description="close, monitor, escalate, act, or unknown.")
+    confidence: Literal["low", "medium", "high"] = Field(description="How sure the cause is.")
+
+
+StepStatus = Literal["ok", "skipped", "error", "blocked", "timeout"]
+
+
+class EvidenceResult(BaseModel):
+    """The outcome of one runbook evidence step."""
+
+    step_id: str
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    status: StepStatus
+    output: str = ""
+    error: str = ""
+    duration_ms: float = 0.0
+
+    def summary(self, limit: int = 300) -> str:
+        """One line for records and progress messages."""
+        detail = self.error or self.output
+        detail = " ".join(detail.split())
+        if len(detail) > limit:
+            detail = detail[: limit - 1] + "…"
+        return f"{self.step_id} ({self.tool}): {self.status}" + (f" — {detail}" if detail else "")
+
+
+class BlockedCall(BaseModel):
+    """A tool call the allowlist refused; nothing was executed."""
+
+    tool: str
+    input: dict[str, Any] = Field(default_factory=dict)
+    reason: str
+
+
+class Usage(BaseModel):
+    """What an investigation cost."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    turns: int = 0
+    tool_calls: int = 0
+    latency_ms: float = 0.0
+    stop_reason: str = ""
+
+
+class TriageRecord(BaseModel):
+    """Everything stored about one investigation, keyed by its reference id."""
+
+    id: str
+    created_at: datetime = Field(default_factory=utcnow)
+    status: Literal["ok", "failed"] = "ok"
+    job: Job
+    runbook_id: str = ""
+    runbook_title: str = ""
+    mode: Literal["model", "evidence-only"] = "evidence-only"
+    model: str = "none"
+    model_note: str = ""
+    evidence: list[EvidenceResult] = Field(default_factory=list)
+    report: TriageReport | None = None
+    usage: Usage = Field(default_factory=Usage)
+    blocked_calls: list[BlockedCall] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    error: str = ""
+    reply_ts: str = ""

@@ -1,0 +1,68 @@
+"""Where runbook files come from. A folder today; a GitHub repository implements the same protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class RunbookFile:
+    """One Markdown file as read from a source."""
+
+    path: str
+    text: str
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The files of a source at one version, and a note when the version is not the newest."""
+
+    version: str
+    files: tuple[RunbookFile, ...]
+    note: str = ""
+
+
+class SourceError(Exception):
+    """The source cannot be read."""
+
+
+class RunbookSource(Protocol):
+    """Anything that can list the runbook files at its current version."""
+
+    def fetch(self) -> Snapshot:
+        """All Markdown files of the catalog.
+
+        Raises:
+            SourceError: The source cannot be read.
+        """
+        ...
+
+
+class FolderSource:
+    """Markdown files under a local folder, nested folders included."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+
+    def fetch(self) -> Snapshot:
+        """Read every ``*.md`` file below the folder, skipping READMEs."""
+        if not self._root.is_dir():
+            raise SourceError(f"runbook folder not found: {self._root}")
+        files = []
+        for path in sorted(self._root.rglob("*.md")):
+            if path.name.lower() == "readme.md":
+                continue
+            relative = path.relative_to(self._root).as_posix()
+            text = path.read_text(encoding="utf-8")
+            files.append(RunbookFile(path=relative, text=text, link=path.resolve().as_uri()))
+        return Snapshot(version=f"folder:{self._root}", files=tuple(files))
+
+
+def source_from_spec(spec: str) -> RunbookSource:
+    """A source for a ``SRC`` string: a folder path (GitHub sources arrive with the runbook engine)."""
+    if spec.startswith("github:"):
+        raise SourceError("github: runbook sources are not available in this build; use a folder path")
+    return FolderSource(Path(spec))

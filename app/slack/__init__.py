@@ -1,0 +1,1 @@
+"""Slack rendering (pure) and posting."""

@@ -1,0 +1,72 @@
+"""The one module that talks to the Slack Web API for the worker."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from tools.redact import redact
+
+logger = logging.getLogger(__name__)
+
+
+class SlackPostError(Exception):
+    """Slack refused or could not take a message."""
+
+
+class Poster(Protocol):
+    """Posts and updates messages in a thread."""
+
+    def post(self, channel: str, thread_ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str:
+        """Post in a thread; returns the new message's ts."""
+        ...
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        """Replace a message's text and blocks."""
+        ...
+
+
+class MemoryPoster:
+    """Keeps the messages in memory instead of posting them (``aiops triage`` prints them)."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, dict[str, Any]] = {}
+
+    def post(self, channel: str, thread_ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str:
+        """Store a message; returns a made-up ts."""
+        ts = f"{len(self.messages) + 1}.000000"
+        self.messages[ts] = {"channel": channel, "thread_ts": thread_ts, "text": redact(text), "blocks": blocks}
+        return ts
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        """Replace a stored message."""
+        self.messages[ts].update(text=redact(text), blocks=blocks)
+
+
+class SlackPoster:
+    """Posts and updates the bot's messages in alert threads."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+
+    def post(self, channel: str, thread_ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str:
+        """Post in a thread; returns the new message's ts."""
+        try:
+            response = self._client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, text=redact(text), blocks=blocks, unfurl_links=False
+            )
+        except SlackApiError as exc:
+            raise SlackPostError(f"chat.postMessage failed: {exc.response.get('error')}") from exc
+        return str(response["ts"])
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        """Replace a message's text and blocks."""
+        try:
+            self._client.chat_update(channel=channel, ts=ts, text=redact(text), blocks=blocks or [])
+        except SlackApiError as exc:
+            raise SlackPostError(f"chat.update failed: {exc.response.get('error')}") from exc

@@ -1,0 +1,1 @@
+"""The worker Lambda: one investigation per job."""

@@ -1,0 +1,119 @@
+"""Run a runbook's evidence steps in parallel, each with a timeout; no step stops the others."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.models import EvidenceResult
+from app.runbooks.model import EvidenceSpec, Runbook
+from tools.registry import ToolRegistry
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_RELATIVE = re.compile(r"^([+-])(\d+)([smhd])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_TIME_ARGS = ("since", "until")
+
+Refusal = Callable[[str, dict[str, Any]], "str | None"]
+
+
+class MissingFieldError(Exception):
+    """A step's argument names a field the alert did not provide."""
+
+
+def render_args(args: dict[str, Any], fields: dict[str, str], alert_time: datetime) -> dict[str, Any]:
+    """Fill ``{field}`` placeholders and turn relative ``since``/``until`` into times around the alert.
+
+    Raises:
+        MissingFieldError: A placeholder has no value.
+    """
+    rendered: dict[str, Any] = {}
+    for key, value in args.items():
+        if isinstance(value, str):
+            value = _fill(value, fields)
+            if key in _TIME_ARGS:
+                value = _absolute(value, alert_time)
+        elif isinstance(value, dict):
+            value = render_args(value, fields, alert_time)
+        rendered[key] = value
+    return rendered
+
+
+async def collect_evidence(
+    runbook: Runbook,
+    fields: dict[str, str],
+    alert_time: datetime,
+    registry: ToolRegistry,
+    *,
+    timeout: float,
+    refuse: Refusal | None = None,
+) -> list[EvidenceResult]:
+    """Every step's outcome, in the runbook's order; ``refuse`` is the same policy the agent's calls pass."""
+    steps = [_run_step(step, fields, alert_time, registry, timeout, refuse) for step in runbook.evidence]
+    return list(await asyncio.gather(*steps))
+
+
+async def _run_step(
+    step: EvidenceSpec,
+    fields: dict[str, str],
+    alert_time: datetime,
+    registry: ToolRegistry,
+    timeout: float,
+    refuse: Refusal | None,
+) -> EvidenceResult:
+    try:
+        args = render_args(step.args, fields, alert_time)
+    except MissingFieldError as exc:
+        return EvidenceResult(step_id=step.id, tool=step.tool, args=step.args, status="skipped", error=str(exc))
+    reason = refuse(step.tool, args) if refuse else None
+    if reason:
+        return EvidenceResult(step_id=step.id, tool=step.tool, args=args, status="blocked", error=reason)
+    if step.tool not in registry:
+        return EvidenceResult(
+            step_id=step.id, tool=step.tool, args=args, status="error", error=f"unknown tool {step.tool!r}"
+        )
+    started = time.perf_counter()
+    try:
+        outcome = await asyncio.wait_for(registry.call(step.tool, args), timeout)
+    except TimeoutError:
+        elapsed = (time.perf_counter() - started) * 1000
+        return EvidenceResult(
+            step_id=step.id, tool=step.tool, args=args, status="timeout",
+            error=f"no answer within {timeout:g}s", duration_ms=elapsed,
+        )
+    except Exception as exc:  # a failing step is reported, never fatal to the others
+        elapsed = (time.perf_counter() - started) * 1000
+        return EvidenceResult(
+            step_id=step.id, tool=step.tool, args=args, status="error",
+            error=f"{type(exc).__name__}: {exc}", duration_ms=elapsed,
+        )
+    if outcome.status == "ok":
+        return EvidenceResult(
+            step_id=step.id, tool=step.tool, args=args, status="ok", output=outcome.text,
+            duration_ms=outcome.duration_ms,
+        )
+    return EvidenceResult(
+        step_id=step.id, tool=step.tool, args=args, status="error", error=outcome.text,
+        duration_ms=outcome.duration_ms,
+    )
+
+
+def _fill(value: str, fields: dict[str, str]) -> str:
+    missing = [name for name in _PLACEHOLDER.findall(value) if not fields.get(name)]
+    if missing:
+        raise MissingFieldError(f"skipped: the alert has no {', '.join(sorted(set(missing)))}")
+    return _PLACEHOLDER.sub(lambda found: fields[found.group(1)], value)
+
+
+def _absolute(value: str, alert_time: datetime) -> str:
+    found = _RELATIVE.match(value.strip())
+    if not found:
+        return value
+    sign, amount, unit = found.groups()
+    delta = timedelta(**{_UNITS[unit]: int(amount)})
+    moment = alert_time + delta if sign == "+" else alert_time - delta
+    return moment.isoformat()

@@ -1,0 +1,119 @@
+"""Worker Lambda: runs one investigation per job; a failure re-raises so the job reaches the dead-letter queue."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools import Logger
+from pydantic import ValidationError
+from slack_sdk import WebClient
+from strands.models import Model
+
+from app.agent.investigator import Budget
+from app.agent.models import model_from_spec
+from app.config import Settings, load_secret, load_settings
+from app.models import Job, TriageRecord
+from app.runbooks.catalog import Catalog
+from app.runbooks.source import source_from_spec
+from app.slack.poster import SlackPoster
+from app.storage.triage import DynamoTriageStore, SQLiteTriageStore, TriageStore
+from app.worker.pipeline import WorkerDeps, investigate
+from tools.registry import ToolRegistry
+from tools.runbooks import runbook_tools
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+logger = Logger(service="aiops-worker")
+
+
+class BadJobError(Exception):
+    """The invocation payload is not a job."""
+
+
+@dataclass
+class Worker:
+    """The worker's dependencies, built once per cold start."""
+
+    deps: WorkerDeps
+
+    def run(self, job: Job) -> TriageRecord:
+        """Investigate one job."""
+        return investigate(job, self.deps)
+
+
+def build_worker(
+    settings: Settings, *, slack_client: WebClient | None = None, store: TriageStore | None = None
+) -> Worker:
+    """Compose the worker from settings; clients can be passed in instead."""
+    if slack_client is None:
+        token = load_secret(settings, settings.slack_secret_name)["bot_token"]
+        slack_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
+    model_from_spec(settings.model, settings)  # fail at cold start on a bad spec, not on the first alert
+    deps = WorkerDeps(
+        source=source_from_spec(settings.runbooks),
+        slack=SlackPoster(slack_client),
+        store=store or _store(settings),
+        tools=partial(default_tools, result_max_chars=settings.tool_result_max_chars),
+        model=partial(_fresh_model, settings),
+        model_spec=settings.model,
+        budget=Budget(settings.max_turns, settings.max_total_tokens, settings.timeout_seconds),
+        evidence_timeout=settings.evidence_timeout_seconds,
+    )
+    return Worker(deps)
+
+
+def default_tools(catalog: Catalog, *, result_max_chars: int) -> ToolRegistry:
+    """The read-only tools of one investigation."""
+    return ToolRegistry(runbook_tools(catalog), result_max_chars=result_max_chars)
+
+
+def _fresh_model(settings: Settings) -> Model | None:
+    return model_from_spec(settings.model, settings)
+
+
+def _store(settings: Settings) -> TriageStore:
+    if settings.triage_table:
+        import boto3
+
+        client = boto3.client("dynamodb", region_name=settings.aws_region)
+        return DynamoTriageStore(settings.triage_table, client)
+    return SQLiteTriageStore(settings.state_dir / "triage.sqlite3")
+
+
+class _ColdStart:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._worker: Worker | None = None
+
+    def get(self) -> Worker:
+        with self._lock:
+            if self._worker is None:
+                self._worker = build_worker(load_settings())
+            return self._worker
+
+
+_cold_start = _ColdStart()
+
+
+def parse_job(event: dict[str, Any]) -> Job:
+    """The job from an invocation payload.
+
+    Raises:
+        BadJobError: The payload is not a job.
+    """
+    try:
+        return Job.model_validate(event)
+    except ValidationError as exc:
+        raise BadJobError(f"invocation payload is not a job: {exc.error_count()} errors") from exc
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Entry point for the ingress's async invocation."""
+    job = parse_job(event)
+    record = _cold_start.get().run(job)
+    return {"reference": record.id, "status": record.status}

@@ -1,0 +1,157 @@
+"""One investigation: progress message, runbook, evidence, agent, report, record."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from strands.models import Model
+
+from app.agent.investigator import Budget, run_agent
+from app.agent.prompt import investigation_prompt
+from app.models import EvidenceResult, Job, TriageRecord
+from app.runbooks.catalog import Catalog, extract_fields, load_catalog
+from app.runbooks.model import Runbook
+from app.runbooks.source import RunbookSource
+from app.slack import render
+from app.slack.poster import Poster
+from app.storage.triage import TriageStore
+from app.worker.evidence import collect_evidence
+from app.worker.report import evidence_report
+from tools.registry import ToolRegistry
+
+logger = logging.getLogger(__name__)
+
+
+class InvestigationError(Exception):
+    """The investigation failed; the thread was told, with the reference id."""
+
+
+@dataclass
+class WorkerDeps:
+    """Everything one investigation uses, built once per cold start."""
+
+    source: RunbookSource
+    slack: Poster
+    store: TriageStore
+    tools: Callable[[Catalog], ToolRegistry]
+    model: Callable[[], Model | None]
+    model_spec: str = "none"
+    budget: Budget = field(default_factory=Budget)
+    evidence_timeout: float = 20.0
+
+
+def new_reference() -> str:
+    """A short reference id people can quote."""
+    return f"tri-{uuid.uuid4().hex[:12]}"
+
+
+def investigate(job: Job, deps: WorkerDeps) -> TriageRecord:
+    """Run the investigation and reply in the thread.
+
+    Raises:
+        InvestigationError: Something failed; the thread has a failure message and the record is stored.
+    """
+    record = TriageRecord(id=new_reference(), job=job, model=deps.model_spec)
+    started = time.perf_counter()
+    try:
+        progress_ts = deps.slack.post(job.channel, job.thread_ts, render.progress_text(record.id, []))
+        _run(job, deps, record, progress_ts, started)
+    except Exception as exc:
+        _fail(job, deps, record, exc)
+        raise InvestigationError(f"investigation {record.id} failed: {exc}") from exc
+    return record
+
+
+def _run(job: Job, deps: WorkerDeps, record: TriageRecord, progress_ts: str, started: float) -> None:
+    lines: list[str] = []
+
+    def progress(line: str) -> None:
+        lines.append(line)
+        deps.slack.update(job.channel, progress_ts, render.progress_text(record.id, lines))
+
+    with _timed(record, "runbooks"):
+        catalog = load_catalog(deps.source)
+        match = catalog.match(job.alert)
+    runbook = match.runbook if match else None
+    record.runbook_id, record.runbook_title = (runbook.id, runbook.title) if runbook else ("", "")
+    progress(f"📖 runbook: {runbook.id} — {runbook.title}" if runbook else "📖 no runbook matched")
+    registry = deps.tools(catalog)
+    with _timed(record, "evidence"):
+        record.evidence = _evidence(job, runbook, registry, deps)
+    if record.evidence:
+        progress("\n".join(f"{render.escape(item.summary(120))}" for item in record.evidence))
+    with _timed(record, "agent"):
+        _report(job, deps, record, runbook, registry, progress)
+    record.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
+    blocks = render.report_blocks(record)
+    deps.slack.update(job.channel, progress_ts, render.report_text(record), blocks)
+    record.reply_ts = progress_ts
+    deps.store.put(record)
+
+
+def _evidence(job: Job, runbook: Runbook | None, registry: ToolRegistry, deps: WorkerDeps) -> list[EvidenceResult]:
+    if runbook is None or not runbook.evidence:
+        return []
+    fields = extract_fields(runbook, job.alert)
+    return asyncio.run(
+        collect_evidence(runbook, fields, job.alert.time, registry, timeout=deps.evidence_timeout)
+    )
+
+
+def _report(
+    job: Job,
+    deps: WorkerDeps,
+    record: TriageRecord,
+    runbook: Runbook | None,
+    registry: ToolRegistry,
+    progress: Callable[[str], None],
+) -> None:
+    model = deps.model()
+    if model is None:
+        record.mode, record.model_note = "evidence-only", "No model is configured."
+        record.report = evidence_report(job, runbook)
+        return
+    progress("🤖 reasoning over the evidence…")
+    prompt = investigation_prompt(job, runbook, record.evidence)
+    try:
+        outcome = run_agent(model, registry, prompt, deps.budget)
+    except Exception as exc:  # the model failed: fall back to the evidence report, and say so
+        logger.exception("model failed for %s", record.id)
+        record.mode, record.model_note = "evidence-only", f"The model failed ({type(exc).__name__}: {exc})."
+        record.report = evidence_report(job, runbook)
+        return
+    record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
+    record.blocked_calls, record.model_note = outcome.blocked, outcome.note
+
+
+def _fail(job: Job, deps: WorkerDeps, record: TriageRecord, exc: Exception) -> None:
+    logger.exception("investigation %s failed", record.id)
+    record.status, record.error = "failed", f"{type(exc).__name__}: {exc}"
+    try:
+        deps.slack.post(job.channel, job.thread_ts, render.failure_text(record.id, record.error))
+    except Exception:
+        logger.exception("could not tell the thread about %s", record.id)
+    try:
+        deps.store.put(record)
+    except Exception:
+        logger.exception("could not store failed record %s", record.id)
+
+
+class _timed:
+    """Adds the block's duration to ``record.timings_ms[name]``."""
+
+    def __init__(self, record: TriageRecord, name: str) -> None:
+        self._record, self._name = record, name
+        self._started = 0.0
+
+    def __enter__(self) -> None:
+        self._started = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = (time.perf_counter() - self._started) * 1000
+        self._record.timings_ms[self._name] = round(elapsed, 1)

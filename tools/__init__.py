@@ -1,0 +1,1 @@
+"""Agent tools, one module per external system, plus the shared registry, budgets and redaction."""

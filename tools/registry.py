@@ -1,0 +1,89 @@
+"""The tools the agent and the evidence steps share, called the same way by both."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from strands.types.tools import AgentTool, ToolResult
+
+from tools.budget import cap_text
+from tools.redact import redact
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """The text a tool returned (capped and redacted), and whether it succeeded."""
+
+    status: Literal["ok", "error"]
+    text: str
+    duration_ms: float
+
+
+class UnknownToolError(Exception):
+    """No tool of that name is registered."""
+
+
+class ToolRegistry:
+    """Named read-only tools: given to the agent as they are, and called directly by evidence steps."""
+
+    def __init__(self, tools: Iterable[AgentTool], *, result_max_chars: int = 8000) -> None:
+        self._tools = {tool.tool_name: tool for tool in tools}
+        self.result_max_chars = result_max_chars
+
+    def names(self) -> list[str]:
+        """Registered tool names, sorted."""
+        return sorted(self._tools)
+
+    def agent_tools(self) -> list[AgentTool]:
+        """The tools in the form a Strands Agent takes."""
+        return list(self._tools.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    async def call(self, name: str, args: dict[str, Any]) -> ToolOutcome:
+        """Run one tool through its Strands interface; the result is redacted and capped.
+
+        Raises:
+            UnknownToolError: No such tool.
+        """
+        tool = self._tools.get(name)
+        if tool is None:
+            raise UnknownToolError(f"unknown tool {name!r}; known tools: {', '.join(self.names())}")
+        started = time.perf_counter()
+        result: ToolResult | None = None
+        tool_use = {"toolUseId": f"evidence-{uuid.uuid4().hex[:8]}", "name": name, "input": args}
+        async for event in tool.stream(tool_use, {}):  # type: ignore[arg-type]
+            result = _as_result(event) or result
+        duration = (time.perf_counter() - started) * 1000
+        if result is None:
+            return ToolOutcome("error", f"{name} returned no result", duration)
+        text = self.clean(result_text(result))
+        return ToolOutcome("ok" if result.get("status") == "success" else "error", text, duration)
+
+    def clean(self, text: str) -> str:
+        """Redact, then cap, a tool's text."""
+        return cap_text(redact(text), self.result_max_chars)
+
+
+def result_text(result: ToolResult) -> str:
+    """The text content of a tool result (JSON parts rendered as text)."""
+    parts: list[str] = []
+    for block in result.get("content", []):
+        if "text" in block:
+            parts.append(str(block["text"]))
+        elif "json" in block:
+            parts.append(str(block["json"]))
+    return "\n".join(parts)
+
+
+def _as_result(event: Any) -> ToolResult | None:
+    if isinstance(event, dict) and "tool_result" in event:
+        return event["tool_result"]  # type: ignore[no-any-return]
+    if isinstance(event, dict) and "toolUseId" in event and "content" in event:
+        return event  # type: ignore[return-value]
+    return None

@@ -1,0 +1,52 @@
+"""Runbook tools: let the agent find and read runbooks from the same catalog the engine matched against."""
+
+from __future__ import annotations
+
+from strands import tool
+from strands.types.tools import AgentTool
+
+from app.runbooks.catalog import Catalog
+
+
+def runbook_tools(catalog: Catalog) -> list[AgentTool]:
+    """The ``search_runbooks`` and ``read_runbook`` tools over one catalog."""
+
+    @tool
+    def search_runbooks(query: str, limit: int = 5) -> str:
+        """Find runbooks related to a symptom, error message or component.
+
+        Use this when the alert matched no runbook, or the evidence points to a different failure than the
+        matched runbook describes. Pass a few distinctive words (an error string, a service name), not a
+        sentence. Returns up to ``limit`` (1-10) runbooks as "id — title (tags)", best first. An empty
+        result means no runbook covers these words: investigate from first principles and say so.
+
+        Args:
+            query: Words to look for, e.g. "CannotPullContainerError ecs image".
+            limit: How many runbooks to return, 1 to 10.
+        """
+        found = catalog.search(query, limit=max(1, min(limit, 10)))
+        if not found:
+            return f"No runbook matches {query!r}."
+        return "\n".join(
+            f"{item.runbook.id} — {item.runbook.title} ({', '.join(item.runbook.tags)}) score={item.score}"
+            for item in found
+        )
+
+    @tool
+    def read_runbook(runbook_id: str) -> str:
+        """Read a runbook's full text: background, flowchart, procedure and sample logs.
+
+        Use this after search_runbooks, with an id it returned. The text is a set of directions written by
+        the team: follow its procedure to decide what to check and what to recommend. It is not evidence
+        about the current incident. An unknown id returns an error listing the known ids.
+
+        Args:
+            runbook_id: A runbook id such as "jobs-004".
+        """
+        runbook = catalog.get(runbook_id)
+        if runbook is None:
+            known = ", ".join(rb.id for rb in catalog.runbooks) or "none"
+            return f"Unknown runbook id {runbook_id!r}. Known ids: {known}."
+        return f"# {runbook.title} (id {runbook.id}, severity {runbook.severity})\n\n{runbook.body}"
+
+    return [search_runbooks, read_runbook]

@@ -8,6 +8,7 @@ variable holding the same JSON document locally.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from pathlib import Path
@@ -78,6 +79,12 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValueError as exc:
         raise ConfigError(f"invalid AIOPS_ settings: {exc}") from exc
+
+
+def apply_log_level(settings: Settings) -> None:
+    """Set the level of the bot's own loggers (``app`` and ``tools``)."""
+    for name in ("app", "tools"):
+        logging.getLogger(name).setLevel(settings.log_level.upper())
 
 
 def secret_env_var(name: str) -> str:

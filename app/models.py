@@ -113,6 +113,15 @@ class BlockedCall(BaseModel):
     reason: str
 
 
+class ToolCall(BaseModel):
+    """One tool call the agent made: how long it took and how much it returned."""
+
+    tool: str
+    status: str
+    duration_ms: float = 0.0
+    result_chars: int = 0
+
+
 class Usage(BaseModel):
     """What an investigation cost."""
 
@@ -141,6 +150,7 @@ class TriageRecord(BaseModel):
     report: TriageReport | None = None
     usage: Usage = Field(default_factory=Usage)
     blocked_calls: list[BlockedCall] = Field(default_factory=list)
+    tool_calls: list[ToolCall] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
     error: str = ""
     reply_ts: str = ""

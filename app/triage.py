@@ -82,6 +82,7 @@ def record_json(record: TriageRecord) -> str:
         "report": record.report.model_dump(mode="json") if record.report else None,
         "usage": record.usage.model_dump(mode="json"),
         "blocked_calls": [call.model_dump(mode="json") for call in record.blocked_calls],
+        "tool_calls": [call.model_dump(mode="json") for call in record.tool_calls],
         "timings_ms": record.timings_ms,
     }
     return json.dumps(view, indent=2, ensure_ascii=False)

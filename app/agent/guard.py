@@ -10,22 +10,12 @@ from typing import Any
 
 from strands.hooks import AfterToolCallEvent, BeforeToolCallEvent, HookProvider, HookRegistry
 
-from app.models import BlockedCall
+from app.models import BlockedCall, ToolCall
 from tools.registry import result_text
 
 logger = logging.getLogger(__name__)
 
 ToolCheck = Callable[[str, dict[str, Any]], str | None]
-
-
-@dataclass(frozen=True)
-class ToolCallRecord:
-    """One executed tool call: how long it took and how much it returned."""
-
-    tool: str
-    status: str
-    duration_ms: float
-    result_chars: int
 
 
 @dataclass
@@ -38,8 +28,9 @@ class ToolGuard(HookProvider):
     allowed: frozenset[str]
     clean: Callable[[str], str] = field(default=lambda text: text)
     checks: dict[str, ToolCheck] = field(default_factory=dict)
+    unrecorded: frozenset[str] = frozenset()
     blocked: list[BlockedCall] = field(default_factory=list)
-    calls: list[ToolCallRecord] = field(default_factory=list)
+    calls: list[ToolCall] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def register_hooks(self, registry: HookRegistry, **kwargs: Any) -> None:
@@ -69,12 +60,12 @@ class ToolGuard(HookProvider):
 
     def after_tool_call(self, event: AfterToolCallEvent) -> None:
         """Redact and cap what the tool returned before the model sees it; record its size and duration."""
-        if event.cancel_message is not None:
+        if event.cancel_message is not None or event.tool_use.get("name") in self.unrecorded:
             return
         text = self.clean(result_text(event.result))
         result = event.result
         event.result = {"toolUseId": result["toolUseId"], "status": result["status"], "content": [{"text": text}]}
-        record = ToolCallRecord(
+        record = ToolCall(
             tool=str(event.tool_use.get("name", "")),
             status=str(event.result.get("status")),
             duration_ms=round((event.duration or 0.0) * 1000, 1),

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from strands import Agent
@@ -14,8 +14,8 @@ from strands.agent import AgentResult
 from strands.models import Model
 from strands.types.exceptions import StructuredOutputException
 
-from app.agent.guard import ToolCallRecord, ToolGuard
-from app.models import BlockedCall, Decision, TriageReport, Usage
+from app.agent.guard import ToolGuard
+from app.models import BlockedCall, Decision, ToolCall, TriageReport, Usage
 from tools.registry import ToolRegistry
 
 logger = logging.getLogger(__name__)
@@ -44,18 +44,23 @@ class AgentOutcome:
     report: TriageReport
     usage: Usage
     blocked: list[BlockedCall] = field(default_factory=list)
-    calls: list[ToolCallRecord] = field(default_factory=list)
+    calls: list[ToolCall] = field(default_factory=list)
     note: str = ""
 
 
 def system_prompt() -> str:
     """The system prompt shipped with the package."""
-    return resources.files("app").joinpath("prompts/system.md").read_text(encoding="utf-8")
+    return (Path(__file__).parent.parent / "prompts" / "system.md").read_text(encoding="utf-8")
 
 
 def run_agent(model: Model, registry: ToolRegistry, prompt: str, budget: Budget) -> AgentOutcome:
     """Investigate with a fresh agent; budgets end the loop gracefully and the outcome says so."""
-    guard = ToolGuard(allowed=frozenset([*registry.names(), TriageReport.__name__]), clean=registry.clean)
+    report_tool = TriageReport.__name__  # Strands' structured-output tool
+    guard = ToolGuard(
+        allowed=frozenset([*registry.names(), report_tool]),
+        clean=registry.clean,
+        unrecorded=frozenset([report_tool]),
+    )
     agent = Agent(
         model=model,
         tools=list[Any](registry.agent_tools()),

@@ -13,7 +13,7 @@ from aws_lambda_powertools import Logger
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from app.config import Settings, load_secret, load_settings
+from app.config import Settings, apply_log_level, load_secret, load_settings
 from app.ingress.app import SlackCredentials, build_app, handle_http
 from app.ingress.dedupe import SlackDeadline, event_config, once_per_event, persistence_layer
 from app.ingress.dispatch import Dispatcher, InProcessDispatcher, LambdaDispatcher
@@ -81,7 +81,9 @@ class _ColdStart:
     def get(self) -> Ingress:
         with self._lock:
             if self._ingress is None:
-                self._ingress = build_ingress(load_settings())
+                settings = load_settings()
+                apply_log_level(settings)
+                self._ingress = build_ingress(settings)
             return self._ingress
 
 

@@ -14,7 +14,7 @@ from strands.models import Model
 
 from app.agent.investigator import Budget
 from app.agent.models import model_from_spec
-from app.config import Settings, load_secret, load_settings
+from app.config import Settings, apply_log_level, load_secret, load_settings
 from app.models import Job, TriageRecord
 from app.runbooks.catalog import Catalog
 from app.runbooks.source import source_from_spec
@@ -92,7 +92,9 @@ class _ColdStart:
     def get(self) -> Worker:
         with self._lock:
             if self._worker is None:
-                self._worker = build_worker(load_settings())
+                settings = load_settings()
+                apply_log_level(settings)
+                self._worker = build_worker(settings)
             return self._worker
 
 

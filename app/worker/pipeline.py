@@ -126,7 +126,7 @@ def _report(
         record.report = evidence_report(job, runbook)
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
-    record.blocked_calls, record.model_note = outcome.blocked, outcome.note
+    record.blocked_calls, record.tool_calls, record.model_note = outcome.blocked, outcome.calls, outcome.note
 
 
 def _fail(job: Job, deps: WorkerDeps, record: TriageRecord, exc: Exception) -> None:

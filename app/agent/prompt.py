@@ -5,9 +5,13 @@ from __future__ import annotations
 from app.models import EvidenceResult, Job, JobKind
 from app.runbooks.model import Runbook
 
+THREAD_BUDGET_CHARS = 6000
 
-def investigation_prompt(job: Job, runbook: Runbook | None, evidence: list[EvidenceResult]) -> str:
-    """The user message that opens an investigation."""
+
+def investigation_prompt(
+    job: Job, runbook: Runbook | None, evidence: list[EvidenceResult], thread: list[str] | None = None
+) -> str:
+    """The user message that opens an investigation; ``thread`` is the conversation so far, oldest first."""
     alert = job.alert
     header = "An alert fired" if job.kind is JobKind.ALERT else "A user asked a question"
     parts = [
@@ -18,6 +22,8 @@ def investigation_prompt(job: Job, runbook: Runbook | None, evidence: list[Evide
         f"source: {alert.source}" if alert.source else "",
         "</alert>",
     ]
+    if thread:
+        parts += ["<thread>", _trim_thread(thread), "</thread>"]
     if runbook is None:
         parts.append("No runbook matched. Use search_runbooks if a related one may exist.")
     else:
@@ -39,3 +45,16 @@ def _evidence_block(item: EvidenceResult) -> str:
     head = f"## step {item.step_id}: {item.tool} {item.args} → {item.status}"
     body = item.output if item.status == "ok" else item.error
     return f"{head}\n{body}".rstrip()
+
+
+def _trim_thread(messages: list[str]) -> str:
+    """The newest messages that fit the budget, oldest first, marking what was left out."""
+    kept: list[str] = []
+    used = 0
+    for text in reversed(messages):
+        if used + len(text) > THREAD_BUDGET_CHARS:
+            kept.append(f"[{len(messages) - len(kept)} earlier messages left out]")
+            break
+        kept.append(text)
+        used += len(text)
+    return "\n---\n".join(reversed(kept))

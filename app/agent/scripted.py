@@ -51,6 +51,7 @@ class ScriptedModel(Model):
         self._index = 0
         self._lock = threading.Lock()
         self.config: dict[str, Any] = {"model_id": name}
+        self.received: list[str] = []  # the text of every request, so a test can see what the model was shown
 
     @classmethod
     def from_file(cls, path: Path) -> ScriptedModel:
@@ -93,7 +94,9 @@ class ScriptedModel(Model):
         **kwargs: Any,
     ) -> AsyncIterable[StreamEvent]:
         """Stream the next turn as Bedrock-style events."""
-        prompt_chars = len(json.dumps(messages, default=str)) + len(system_prompt or "")
+        request_text = json.dumps(messages, default=str, ensure_ascii=False)
+        self.received.append(request_text)
+        prompt_chars = len(request_text) + len(system_prompt or "")
         prompt_chars += len(json.dumps(tool_specs or [], default=str))
         turn = self._next_turn()
         if turn is None:

@@ -29,6 +29,10 @@ class Poster(Protocol):
         """Replace a message's text and blocks."""
         ...
 
+    def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """The thread's messages, oldest first."""
+        ...
+
 
 class MemoryPoster:
     """Keeps the messages in memory instead of posting them (``aiops triage`` prints them)."""
@@ -45,6 +49,10 @@ class MemoryPoster:
     def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """Replace a stored message."""
         self.messages[ts].update(text=redact(text), blocks=blocks)
+
+    def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """Messages stored for that thread."""
+        return [m for m in self.messages.values() if m["channel"] == channel and m["thread_ts"] == thread_ts]
 
 
 class SlackPoster:
@@ -70,3 +78,11 @@ class SlackPoster:
             self._client.chat_update(channel=channel, ts=ts, text=redact(text), blocks=blocks or [])
         except SlackApiError as exc:
             raise SlackPostError(f"chat.update failed: {exc.response.get('error')}") from exc
+
+    def thread(self, channel: str, thread_ts: str, limit: int = 100) -> list[dict[str, Any]]:
+        """Up to ``limit`` messages of a thread, oldest first (one page of ``conversations.replies``)."""
+        try:
+            response = self._client.conversations_replies(channel=channel, ts=thread_ts, limit=limit)
+        except SlackApiError as exc:
+            raise SlackPostError(f"conversations.replies failed: {exc.response.get('error')}") from exc
+        return list(response.get("messages") or [])

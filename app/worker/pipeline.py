@@ -13,15 +13,17 @@ from strands.models import Model
 
 from app.agent.investigator import Budget, run_agent
 from app.agent.prompt import investigation_prompt
+from app.alerts import message_text
 from app.models import EvidenceResult, Job, TriageRecord
 from app.runbooks.catalog import Catalog, extract_fields, load_catalog
 from app.runbooks.model import Runbook
 from app.runbooks.source import RunbookSource
 from app.slack import render
-from app.slack.poster import Poster
+from app.slack.poster import Poster, SlackPostError
 from app.storage.triage import TriageStore
 from app.worker.evidence import collect_evidence
 from app.worker.report import evidence_report
+from tools.redact import redact
 from tools.registry import ToolRegistry
 
 logger = logging.getLogger(__name__)
@@ -117,7 +119,7 @@ def _report(
         record.report = evidence_report(job, runbook)
         return
     progress("🤖 reasoning over the evidence…")
-    prompt = investigation_prompt(job, runbook, record.evidence)
+    prompt = investigation_prompt(job, runbook, record.evidence, _thread_so_far(job, deps))
     try:
         outcome = run_agent(model, registry, prompt, deps.budget)
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
@@ -127,6 +129,18 @@ def _report(
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
     record.blocked_calls, record.tool_calls, record.model_note = outcome.blocked, outcome.calls, outcome.note
+
+
+def _thread_so_far(job: Job, deps: WorkerDeps) -> list[str]:
+    """For a question inside a thread: the earlier messages, as text (redacted), without the question itself."""
+    if not job.in_thread:
+        return []
+    try:
+        messages = deps.slack.thread(job.channel, job.thread_ts)
+    except SlackPostError as exc:  # context is useful, not essential: answer without it
+        logger.warning("could not read thread %s: %s", job.thread_ts, exc)
+        return []
+    return [redact(message_text(m)) for m in messages if m.get("ts") != job.ts and message_text(m).strip()]
 
 
 def _fail(job: Job, deps: WorkerDeps, record: TriageRecord, exc: Exception) -> None:

@@ -94,7 +94,12 @@ def test_non_alert_subtypes_are_ignored(extra: dict[str, Any]) -> None:
 
 def test_bot_message_with_attachments_only_is_an_alert_with_labels() -> None:
     event = message_event(
-        "C0ALERTS", TS, "", subtype="bot_message", bot_id="B0AM", username="alertmanager",
+        "C0ALERTS",
+        TS,
+        "",
+        subtype="bot_message",
+        bot_id="B0AM",
+        username="alertmanager",
         attachments=ALERTMANAGER_ATTACHMENTS,
     )
     job = alert_job(body(event, "EvAM"), ALERTS, ME)

@@ -1,0 +1,43 @@
+"""The offline demo runs the real ingress and worker against the local Slack fake."""
+
+from pathlib import Path
+
+from app.config import Settings
+from app.demo import run_demo
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _run(tmp_path: Path, **overrides: object) -> str:
+    lines: list[str] = []
+    settings = Settings(runbooks=str(REPO / "runbooks"), state_dir=tmp_path, **overrides)  # type: ignore[arg-type]
+    assert run_demo(settings, out=lines.append) == 0
+    return "\n".join(lines)
+
+
+def test_demo_without_model_shows_three_threads_with_evidence_reports(tmp_path: Path) -> None:
+    output = _run(tmp_path)
+    assert "No model is configured" in output
+    assert "url_verification → HTTP 200" in output
+    assert "Slack retry → HTTP 200 (no second investigation)" in output
+    assert "forged signature → HTTP 401" in output
+    assert "3 investigations" in output
+    assert "== Job succeeded but a task has no started_at ==" in output
+    assert "No runbook matches this alert" in output
+    assert "No runbook matches this question" in output
+    assert output.count("[ Better than I would have done ]") == 3
+    assert "investigation failed" not in output
+
+
+def test_demo_with_a_scripted_model_runs_the_agent(tmp_path: Path) -> None:
+    script = tmp_path / "script.yaml"
+    script.write_text(
+        "turns:\n"
+        "  - structured: {title: Scripted verdict, cause: late started_at write, findings: [],"
+        " recommended_action: close, decision: close, confidence: high}\n"
+        "repeat_last: true\n",
+        encoding="utf-8",
+    )
+    output = _run(tmp_path, model=f"scripted:{script}")
+    assert output.count("== Scripted verdict ==") == 3
+    assert "Produced without a model" not in output

@@ -1,0 +1,91 @@
+"""A question asked inside a thread reaches the model with the thread so far (conversations.replies)."""
+
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+
+from app.agent.scripted import ScriptedModel
+from app.fakes.slack_api import FakeSlackAPI
+from app.models import Alert, Job, JobKind
+from app.runbooks.source import FolderSource
+from app.slack.poster import SlackPoster
+from app.storage.triage import SQLiteTriageStore
+from app.worker.handler import default_tools
+from app.worker.pipeline import WorkerDeps, investigate
+
+REPO = Path(__file__).resolve().parents[3]
+REPORT = (
+    "turns:\n  - structured: {title: t, cause: c, findings: [], recommended_action: a,"
+    " decision: monitor, confidence: low}\n"
+)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackAPI]:
+    with FakeSlackAPI() as fake:
+        yield fake
+
+
+def _deps(slack: FakeSlackAPI, tmp_path: Path, model: ScriptedModel) -> WorkerDeps:
+    return WorkerDeps(
+        source=FolderSource(REPO / "runbooks"),
+        slack=SlackPoster(WebClient(token="xoxb-test-token", base_url=slack.url)),
+        store=SQLiteTriageStore(tmp_path / "triage.db"),
+        tools=partial(default_tools, result_max_chars=4000),
+        model=lambda: model,
+        model_spec="scripted",
+    )
+
+
+def _question(channel: str, ts: str, thread_ts: str, text: str, in_thread: bool) -> Job:
+    return Job(
+        kind=JobKind.QUESTION, event_id=f"Ev{ts}", channel=channel, ts=ts, thread_ts=thread_ts,
+        user="U0ALICE", alert=Alert(text=text), in_thread=in_thread,
+    )
+
+
+def test_question_in_a_thread_sees_earlier_messages(slack: FakeSlackAPI, tmp_path: Path) -> None:
+    parent = slack.add_message("C0HELP", "Job 123 failed overnight", user="U0BOB")
+    slack.add_message("C0HELP", "the UI shows no logs at all", user="U0BOB", thread_ts=parent)
+    asked = slack.add_message("C0HELP", "<@U0BOT> why?", user="U0ALICE", thread_ts=parent)
+    model = ScriptedModel.from_file(_script(tmp_path))
+
+    investigate(_question("C0HELP", asked, parent, "why?", in_thread=True), _deps(slack, tmp_path, model))
+
+    first_request = model.received[0]
+    assert "Job 123 failed overnight" in first_request
+    assert "the UI shows no logs at all" in first_request
+    assert "<@U0BOT> why?" not in first_request  # the question is given once, without the mention
+    assert len(slack.calls_to("conversations.replies")) == 1
+
+
+def test_top_level_question_does_not_read_a_thread(slack: FakeSlackAPI, tmp_path: Path) -> None:
+    asked = slack.add_message("C0HELP", "<@U0BOT> why did job 5 fail?", user="U0ALICE")
+    model = ScriptedModel.from_file(_script(tmp_path))
+
+    investigate(_question("C0HELP", asked, asked, "why did job 5 fail?", False), _deps(slack, tmp_path, model))
+
+    assert slack.calls_to("conversations.replies") == []
+    assert "why did job 5 fail?" in model.received[0]
+
+
+def test_unreadable_thread_still_gets_an_answer(slack: FakeSlackAPI, tmp_path: Path) -> None:
+    parent = slack.add_message("C0HELP", "Job 9 failed", user="U0BOB")
+    asked = slack.add_message("C0HELP", "<@U0BOT> why?", user="U0ALICE", thread_ts=parent)
+    slack.fail_next["conversations.replies"] = "missing_scope"
+    model = ScriptedModel.from_file(_script(tmp_path))
+
+    record = investigate(_question("C0HELP", asked, parent, "why?", True), _deps(slack, tmp_path, model))
+
+    assert record.status == "ok"
+    assert record.mode == "model"
+    assert "Job 9 failed" not in model.received[0]
+
+
+def _script(tmp_path: Path) -> Path:
+    path = tmp_path / "script.yaml"
+    path.write_text(REPORT, encoding="utf-8")
+    return path

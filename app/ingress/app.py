@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +57,10 @@ def build_app(
         if job is not None:
             _start_once(start_job, job)
 
+    @app.event(re.compile(".*"))
+    def on_other_event() -> None:
+        """Acknowledge events the bot does not act on, so Slack does not retry them."""
+
     return app
 
 
@@ -67,8 +71,8 @@ def handle_http(app: App, event: dict[str, Any]) -> dict[str, Any]:
         return _response(405, "method not allowed")
     try:
         request = to_bolt_request(event)
-    except (binascii.Error, UnicodeDecodeError):
-        return _response(400, "body is not valid base64 UTF-8")
+    except ValueError:  # bad base64, bad UTF-8, or a JSON body that does not parse
+        return _response(400, "malformed request body")
     return to_http_response(app.dispatch(request))
 
 

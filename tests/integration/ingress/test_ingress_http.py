@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,6 +46,20 @@ class RecordingDispatcher:
             raise DispatchError("worker unavailable")
         self.jobs.append(job)
         return {"event_id": job.event_id}
+
+
+class BlockingDispatcher(RecordingDispatcher):
+    """Holds the first dispatch until released, as a slow Lambda invoke would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def dispatch(self, *, job: Job) -> dict[str, Any]:
+        self.entered.set()
+        self.release.wait(timeout=10)
+        return super().dispatch(job=job)
 
 
 @pytest.fixture
@@ -213,6 +228,34 @@ def test_failed_dispatch_lets_slack_retry_once_more(fake: FakeSlackAPI, tmp_path
     assert send(ingress, body, retry_num=2)["statusCode"] == 200
     assert [job.event_id for job in failing.jobs] == ["EvFAIL"]
     assert failing.attempts == 2
+
+
+def test_retry_while_the_first_dispatch_is_in_progress_is_acknowledged(fake: FakeSlackAPI, tmp_path: Path) -> None:
+    slow = BlockingDispatcher()
+    ingress = make_ingress(fake, slow, tmp_path)
+    body = alert_body("EvSLOW")
+    first: list[dict[str, Any]] = []
+    worker = threading.Thread(target=lambda: first.append(send(ingress, body)))
+    worker.start()
+    assert slow.entered.wait(timeout=10)
+    retry = send(ingress, body, retry_num=1)
+    slow.release.set()
+    worker.join(timeout=10)
+    assert retry["statusCode"] == 200
+    assert [response["statusCode"] for response in first] == [200]
+    assert [job.event_id for job in slow.jobs] == ["EvSLOW"]
+    assert slow.attempts == 1
+
+
+def test_malformed_json_body_is_a_bad_request(ingress: Ingress, dispatcher: RecordingDispatcher) -> None:
+    assert send(ingress, "{not json")["statusCode"] == 400
+    assert dispatcher.attempts == 0
+
+
+def test_events_without_a_listener_are_acknowledged(ingress: Ingress, dispatcher: RecordingDispatcher) -> None:
+    body = event_callback({"type": "reaction_added", "user": "U0ALICE", "reaction": "eyes"}, event_id="EvREACT")
+    assert send(ingress, body)["statusCode"] == 200
+    assert dispatcher.attempts == 0
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Imports nothing of strands, google, github or fastmcp; the worker is imported on
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -13,7 +12,8 @@ from aws_lambda_powertools import Logger
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from app.config import Settings, apply_log_level, load_secret, load_settings
+from app.coldstart import ColdStart
+from app.config import Settings, load_secret
 from app.ingress.app import SlackCredentials, build_app, handle_http
 from app.ingress.dedupe import SlackDeadline, event_config, once_per_event, persistence_layer
 from app.ingress.dispatch import Dispatcher, InProcessDispatcher, LambdaDispatcher
@@ -71,23 +71,7 @@ def _default_dispatcher(settings: Settings, client: WebClient) -> Dispatcher:
     return InProcessDispatcher(worker.run)
 
 
-class _ColdStart:
-    """Builds the ingress on the first invocation of a container and keeps it for the next ones."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._ingress: Ingress | None = None
-
-    def get(self) -> Ingress:
-        with self._lock:
-            if self._ingress is None:
-                settings = load_settings()
-                apply_log_level(settings)
-                self._ingress = build_ingress(settings)
-            return self._ingress
-
-
-_cold_start = _ColdStart()
+_cold_start = ColdStart(build_ingress)
 
 
 @logger.inject_lambda_context(log_event=False)

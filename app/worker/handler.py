@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -14,7 +13,8 @@ from strands.models import Model
 
 from app.agent.investigator import Budget
 from app.agent.models import model_from_spec
-from app.config import Settings, apply_log_level, load_secret, load_settings
+from app.coldstart import ColdStart
+from app.config import Settings, load_secret
 from app.models import Job, TriageRecord
 from app.runbooks.catalog import Catalog
 from app.runbooks.source import source_from_spec
@@ -84,21 +84,7 @@ def _store(settings: Settings) -> TriageStore:
     return SQLiteTriageStore(settings.state_dir / "triage.sqlite3")
 
 
-class _ColdStart:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._worker: Worker | None = None
-
-    def get(self) -> Worker:
-        with self._lock:
-            if self._worker is None:
-                settings = load_settings()
-                apply_log_level(settings)
-                self._worker = build_worker(settings)
-            return self._worker
-
-
-_cold_start = _ColdStart()
+_cold_start = ColdStart(build_worker)
 
 
 def parse_job(event: dict[str, Any]) -> Job:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.models import EvidenceResult, Job, JobKind
 from app.runbooks.model import Runbook
+from tools.redact import redact
 
 THREAD_BUDGET_CHARS = 6000
 
@@ -17,9 +18,9 @@ def investigation_prompt(
     parts = [
         f"{header} at {alert.time.isoformat()}.",
         "<alert>",
-        alert.full_text(),
-        *(f"{key}: {value}" for key, value in sorted(alert.labels.items())),
-        f"source: {alert.source}" if alert.source else "",
+        redact(alert.full_text()),
+        *(redact(f"{key}: {value}") for key, value in sorted(alert.labels.items())),
+        redact(f"source: {alert.source}") if alert.source else "",
         "</alert>",
     ]
     if thread:

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from tools.redact import redact
+from tools.redact import redact, redact_data
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +43,14 @@ class MemoryPoster:
     def post(self, channel: str, thread_ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str:
         """Store a message; returns a made-up ts."""
         ts = f"{len(self.messages) + 1}.000000"
-        self.messages[ts] = {"channel": channel, "thread_ts": thread_ts, "text": redact(text), "blocks": blocks}
+        self.messages[ts] = {
+            "channel": channel, "thread_ts": thread_ts, "text": redact(text), "blocks": redact_data(blocks)
+        }
         return ts
 
     def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """Replace a stored message."""
-        self.messages[ts].update(text=redact(text), blocks=blocks)
+        self.messages[ts].update(text=redact(text), blocks=redact_data(blocks))
 
     def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
         """Messages stored for that thread."""
@@ -66,7 +68,7 @@ class SlackPoster:
         """Post in a thread; returns the new message's ts."""
         try:
             response = self._client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, text=redact(text), blocks=blocks, unfurl_links=False
+                channel=channel, thread_ts=thread_ts, text=redact(text), blocks=redact_data(blocks), unfurl_links=False
             )
         except SlackApiError as exc:
             raise SlackPostError(f"chat.postMessage failed: {exc.response.get('error')}") from exc
@@ -75,7 +77,7 @@ class SlackPoster:
     def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """Replace a message's text and blocks."""
         try:
-            self._client.chat_update(channel=channel, ts=ts, text=redact(text), blocks=blocks or [])
+            self._client.chat_update(channel=channel, ts=ts, text=redact(text), blocks=redact_data(blocks or []))
         except SlackApiError as exc:
             raise SlackPostError(f"chat.update failed: {exc.response.get('error')}") from exc
 

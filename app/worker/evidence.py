@@ -33,14 +33,21 @@ def render_args(args: dict[str, Any], fields: dict[str, str], alert_time: dateti
     """
     rendered: dict[str, Any] = {}
     for key, value in args.items():
-        if isinstance(value, str):
-            value = _fill(value, fields)
-            if key in _TIME_ARGS:
-                value = _absolute(value, alert_time)
-        elif isinstance(value, dict):
-            value = render_args(value, fields, alert_time)
+        value = _render_value(value, fields, alert_time)
+        if key in _TIME_ARGS and isinstance(value, str):
+            value = _absolute(value, alert_time)
         rendered[key] = value
     return rendered
+
+
+def _render_value(value: Any, fields: dict[str, str], alert_time: datetime) -> Any:
+    if isinstance(value, str):
+        return _fill(value, fields)
+    if isinstance(value, dict):
+        return render_args(value, fields, alert_time)
+    if isinstance(value, list):
+        return [_render_value(item, fields, alert_time) for item in value]
+    return value
 
 
 async def collect_evidence(

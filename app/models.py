@@ -146,6 +146,7 @@ class TriageRecord(BaseModel):
     mode: Literal["model", "evidence-only"] = "evidence-only"
     model: str = "none"
     model_note: str = ""
+    notes: list[str] = Field(default_factory=list, description="Problems met on the way, shown in the reply.")
     evidence: list[EvidenceResult] = Field(default_factory=list)
     report: TriageReport | None = None
     usage: Usage = Field(default_factory=Usage)

@@ -79,6 +79,7 @@ def record_json(record: TriageRecord) -> str:
         "mode": record.mode,
         "model": record.model,
         "note": record.model_note,
+        "notes": record.notes,
         "report": record.report.model_dump(mode="json") if record.report else None,
         "usage": record.usage.model_dump(mode="json"),
         "blocked_calls": [call.model_dump(mode="json") for call in record.blocked_calls],

@@ -43,6 +43,7 @@ def report_blocks(record: TriageRecord) -> list[dict[str, Any]]:
         blocks.append(_context(f":information_source: {note} {escape(record.model_note)}".strip()))
     elif record.model_note:
         blocks.append(_context(f":warning: {escape(record.model_note)}"))
+    blocks += [_context(f":warning: {escape(note)}") for note in record.notes]
     blocks.append(_section(f"*Cause*\n{escape(report.cause)}"))
     if report.findings:
         bullets = "\n".join(f"• {escape(f.statement)} — _{escape(f.evidence)}_" for f in report.findings)

@@ -79,6 +79,7 @@ def _run(job: Job, deps: WorkerDeps, record: TriageRecord, progress_ts: str, sta
     with _timed(record, "runbooks"):
         catalog = load_catalog(deps.source)
         match = catalog.match(job.alert)
+    record.notes += _catalog_notes(catalog)
     runbook = match.runbook if match else None
     record.runbook_id, record.runbook_title = (runbook.id, runbook.title) if runbook else ("", "")
     progress(f"📖 runbook: {runbook.id} — {runbook.title}" if runbook else "📖 no runbook matched")
@@ -94,6 +95,20 @@ def _run(job: Job, deps: WorkerDeps, record: TriageRecord, progress_ts: str, sta
     deps.slack.update(job.channel, progress_ts, render.report_text(record), blocks)
     record.reply_ts = progress_ts
     deps.store.put(record)
+
+
+def _catalog_notes(catalog: Catalog) -> list[str]:
+    """Say when runbooks could not be loaded, so that a missing match is never silent."""
+    for problem in catalog.problems:
+        logger.warning("runbook not loaded: %s", problem)
+    notes = []
+    if catalog.problems:
+        notes.append(f"{len(catalog.problems)} runbook file(s) failed to load, first: {catalog.problems[0]}")
+    if not catalog.runbooks:
+        notes.append("The runbook catalog is empty: no runbook could be matched.")
+    if catalog.note:
+        notes.append(catalog.note)
+    return notes
 
 
 def _evidence(job: Job, runbook: Runbook | None, registry: ToolRegistry, deps: WorkerDeps) -> list[EvidenceResult]:

@@ -89,3 +89,21 @@ def _script(tmp_path: Path) -> Path:
     path = tmp_path / "script.yaml"
     path.write_text(REPORT, encoding="utf-8")
     return path
+
+
+def test_broken_runbook_files_are_named_in_the_reply(slack: FakeSlackAPI, tmp_path: Path) -> None:
+    folder = tmp_path / "runbooks"
+    folder.mkdir()
+    (folder / "broken.md").write_text("---\nid: [unclosed\n---\nbody\n", encoding="utf-8")
+    deps = _deps(slack, tmp_path, ScriptedModel.from_file(_script(tmp_path)))
+    deps.source = FolderSource(folder)
+    alert = slack.add_message("C0ALERTS", "CannotPullContainerError job 7", bot_id="B0HOOK")
+    job = Job(kind=JobKind.ALERT, event_id="EvB", channel="C0ALERTS", ts=alert, thread_ts=alert,
+              alert=Alert(text="CannotPullContainerError job 7"))
+
+    record = investigate(job, deps)
+
+    assert record.notes[0].startswith("1 runbook file(s) failed to load, first: broken.md: front matter is not valid")
+    assert "The runbook catalog is empty" in record.notes[1]
+    reply = slack.message("C0ALERTS", record.reply_ts)
+    assert "broken.md" in str(reply["blocks"])

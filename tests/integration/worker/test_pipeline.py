@@ -6,7 +6,7 @@ Only the model is scripted (YAML turns replayed by ScriptedModel, or a tiny Mode
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterable, Iterator
+from collections.abc import AsyncIterable
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +28,6 @@ from app.models import TriageRecord
 from app.runbooks.source import FolderSource
 from app.storage.triage import SQLiteTriageStore
 from app.worker.pipeline import InvestigationError, investigate
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as api:
-        yield api
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> SQLiteTriageStore:
-    return SQLiteTriageStore(tmp_path / "state" / "triage.sqlite3")
 
 
 def actions_block(blocks: list[dict[str, Any]]) -> dict[str, Any]:

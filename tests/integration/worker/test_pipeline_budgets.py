@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pipeline_support import LOOP_SCRIPT, all_text, make_deps, post_alert, reply_of, scripted
 from strands import tool
 
@@ -17,17 +15,6 @@ from app.storage.triage import SQLiteTriageStore
 from app.worker.pipeline import investigate
 from tools.registry import ToolRegistry
 from tools.runbooks import runbook_tools
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as api:
-        yield api
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> SQLiteTriageStore:
-    return SQLiteTriageStore(tmp_path / "state" / "triage.sqlite3")
 
 
 def test_endless_script_is_stopped_by_the_turn_limit(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterable, Callable, Iterator
+from collections.abc import AsyncIterable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,17 +61,6 @@ class RecordingModel(ScriptedModel):
         self.requests.append(json.dumps(messages, default=str))
         async for event in super().stream(messages, *args, **kwargs):
             yield event
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as api:
-        yield api
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> SQLiteTriageStore:
-    return SQLiteTriageStore(tmp_path / "state" / "triage.sqlite3")
 
 
 @pytest.fixture

@@ -95,12 +95,16 @@ def secret_env_var(name: str) -> str:
 
 
 def load_secret(
-    settings: Settings, name: str, *, secrets_client: SecretsManagerClient | None = None
+    settings: Settings,
+    name: str,
+    *,
+    required: tuple[str, ...] = (),
+    secrets_client: SecretsManagerClient | None = None,
 ) -> dict[str, str]:
     """Fetch a JSON secret by name; call once per cold start.
 
     Raises:
-        ConfigError: The secret is missing or is not a JSON object.
+        ConfigError: The secret is missing, is not a JSON object, or lacks one of the ``required`` keys.
     """
     if settings.secrets_backend == "aws":
         raw = _read_aws_secret(settings, name, secrets_client)
@@ -117,6 +121,9 @@ def load_secret(
         raise ConfigError(f"{where} is not valid JSON") from exc
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a JSON object")
+    missing = [key for key in required if not value.get(key)]
+    if missing:
+        raise ConfigError(f"{where} lacks {', '.join(missing)}")
     return {str(key): str(item) for key, item in value.items()}
 
 

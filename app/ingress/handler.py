@@ -49,7 +49,7 @@ def build_ingress(
 ) -> Ingress:
     """Compose the ingress from settings; every dependency can be passed in instead."""
     if credentials is None:
-        secret = load_secret(settings, settings.slack_secret_name)
+        secret = load_secret(settings, settings.slack_secret_name, required=("signing_secret", "bot_token"))
         credentials = SlackCredentials(signing_secret=secret["signing_secret"], bot_token=secret["bot_token"])
     client = slack_client or WebClient(token=credentials.bot_token, base_url=settings.slack_api_url, timeout=2)
     dispatcher = dispatcher or _default_dispatcher(settings, client)

@@ -50,7 +50,7 @@ def build_worker(
 ) -> Worker:
     """Compose the worker from settings; clients can be passed in instead."""
     if slack_client is None:
-        token = load_secret(settings, settings.slack_secret_name)["bot_token"]
+        token = load_secret(settings, settings.slack_secret_name, required=("bot_token",))["bot_token"]
         slack_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
     model_from_spec(settings.model, settings)  # fail at cold start on a bad spec, not on the first alert
     deps = WorkerDeps(

@@ -158,3 +158,9 @@ def test_non_json_aws_secret_is_a_config_error(secretsmanager: Any) -> None:
         load_secret(Settings(secrets_backend="aws"), "aiops/raw", secrets_client=secretsmanager)
 
     assert str(raised.value) == "Secrets Manager secret 'aiops/raw' is not valid JSON"
+
+
+def test_load_secret_names_missing_required_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIOPS_SECRET_SLACK", '{"bot_token": "xoxb-1"}')
+    with pytest.raises(ConfigError, match="AIOPS_SECRET_SLACK lacks signing_secret"):
+        load_secret(Settings(), "aiops/slack", required=("signing_secret", "bot_token"))

@@ -6,7 +6,6 @@ import base64
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +59,6 @@ class BlockingDispatcher(RecordingDispatcher):
         self.entered.set()
         self.release.wait(timeout=10)
         return super().dispatch(job=job)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as api:
-        yield api
 
 
 @pytest.fixture
@@ -256,18 +249,6 @@ def test_events_without_a_listener_are_acknowledged(ingress: Ingress, dispatcher
     body = event_callback({"type": "reaction_added", "user": "U0ALICE", "reaction": "eyes"}, event_id="EvREACT")
     assert send(ingress, body)["statusCode"] == 200
     assert dispatcher.attempts == 0
-
-
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
 
 
 @pytest.mark.usefixtures("aws_env")

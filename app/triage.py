@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app.agent.investigator import Budget
-from app.agent.models import model_from_spec
 from app.alerts import normalise
 from app.config import Settings
 from app.ingress.events import Identity, question_job
 from app.models import Job, JobKind, TriageRecord
-from app.runbooks.source import source_from_spec
 from app.slack.poster import MemoryPoster
 from app.storage.triage import SQLiteTriageStore
-from app.worker.handler import default_tools
-from app.worker.pipeline import WorkerDeps, investigate
+from app.worker.handler import worker_deps
+from app.worker.pipeline import investigate
 
 
 class InputError(Exception):
@@ -56,16 +52,7 @@ def job_from_input(raw: str) -> Job:
 def run_triage(job: Job, settings: Settings, store_path: Path) -> tuple[TriageRecord, MemoryPoster]:
     """Investigate one job without Slack; the poster holds what would have been posted."""
     poster = MemoryPoster()
-    deps = WorkerDeps(
-        source=source_from_spec(settings.runbooks),
-        slack=poster,
-        store=SQLiteTriageStore(store_path),
-        tools=partial(default_tools, result_max_chars=settings.tool_result_max_chars),
-        model=partial(model_from_spec, settings.model, settings),
-        model_spec=settings.model,
-        budget=Budget(settings.max_turns, settings.max_total_tokens, settings.timeout_seconds),
-        evidence_timeout=settings.evidence_timeout_seconds,
-    )
+    deps = worker_deps(settings, slack=poster, store=SQLiteTriageStore(store_path))
     return investigate(job, deps), poster
 
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 from slack_sdk import WebClient
-from strands.models import Model
 
 from app.agent.investigator import Budget
 from app.agent.models import model_from_spec
@@ -18,7 +17,7 @@ from app.config import Settings, load_secret
 from app.models import Job, TriageRecord
 from app.runbooks.catalog import Catalog
 from app.runbooks.source import source_from_spec
-from app.slack.poster import SlackPoster
+from app.slack.poster import Poster, SlackPoster
 from app.storage.triage import DynamoTriageStore, SQLiteTriageStore, TriageStore
 from app.worker.pipeline import WorkerDeps, investigate
 from tools.registry import ToolRegistry
@@ -53,26 +52,26 @@ def build_worker(
         token = load_secret(settings, settings.slack_secret_name, required=("bot_token",))["bot_token"]
         slack_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
     model_from_spec(settings.model, settings)  # fail at cold start on a bad spec, not on the first alert
-    deps = WorkerDeps(
+    return Worker(worker_deps(settings, slack=SlackPoster(slack_client), store=store or _store(settings)))
+
+
+def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> WorkerDeps:
+    """The investigation's dependencies from settings, around a given poster and store."""
+    return WorkerDeps(
         source=source_from_spec(settings.runbooks),
-        slack=SlackPoster(slack_client),
-        store=store or _store(settings),
+        slack=slack,
+        store=store,
         tools=partial(default_tools, result_max_chars=settings.tool_result_max_chars),
-        model=partial(_fresh_model, settings),
+        model=partial(model_from_spec, settings.model, settings),  # a fresh model per investigation
         model_spec=settings.model,
         budget=Budget(settings.max_turns, settings.max_total_tokens, settings.timeout_seconds),
         evidence_timeout=settings.evidence_timeout_seconds,
     )
-    return Worker(deps)
 
 
 def default_tools(catalog: Catalog, *, result_max_chars: int) -> ToolRegistry:
     """The read-only tools of one investigation."""
     return ToolRegistry(runbook_tools(catalog), result_max_chars=result_max_chars)
-
-
-def _fresh_model(settings: Settings) -> Model | None:
-    return model_from_spec(settings.model, settings)
 
 
 def _store(settings: Settings) -> TriageStore:

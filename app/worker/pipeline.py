@@ -155,7 +155,8 @@ def _thread_so_far(job: Job, deps: WorkerDeps) -> list[str]:
     except SlackPostError as exc:  # context is useful, not essential: answer without it
         logger.warning("could not read thread %s: %s", job.thread_ts, exc)
         return []
-    return [redact(message_text(m)) for m in messages if m.get("ts") != job.ts and message_text(m).strip()]
+    texts = [message_text(m) for m in messages if m.get("ts") != job.ts]
+    return [redact(text) for text in texts if text.strip()]
 
 
 def _fail(job: Job, deps: WorkerDeps, record: TriageRecord, exc: Exception) -> None:

@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     model_max_attempts: int = Field(default=3, ge=1, le=10, description="Model client attempts (retries + 1).")
     ollama_host: str = Field(default="", description="Ollama server URL for ollama:MODEL (default localhost).")
     log_level: str = Field(default="INFO", description="Log level of the bot's loggers.")
+    # GitHub (runbook catalog and source-code tools)
+    github_api_url: str = Field(
+        default="https://api.github.com", description="GitHub REST API base URL (GitHub Enterprise: https://HOST/api/v3)."
+    )
+    github_secret_name: str = Field(
+        default="aiops/github", description="Secret with the GitHub token (JSON key token)."
+    )
 
     @field_validator("alert_channels", mode="before")
     @classmethod

@@ -44,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     runbooks.add_argument("--runbooks", metavar="SRC")
     runbooks.add_argument("--json", action="store_true")
     runbooks.set_defaults(run=_runbooks)
+    evals = commands.add_parser("eval", help="run evaluation scenarios and print a score table")
+    evals.add_argument("dir", metavar="DIR", type=Path)
+    evals.add_argument("--model", metavar="SPEC", help="model for every scenario (default: each one's script, or none)")
+    evals.add_argument("--judge", metavar="SPEC", help="a second model that grades each report against its facts")
+    evals.add_argument("--only", metavar="NAME", help="run one scenario")
+    evals.add_argument("--json", action="store_true")
+    evals.set_defaults(run=_eval)
     return parser
 
 
@@ -109,3 +116,9 @@ def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from app.evals.cli import run_eval
+
+    return run_eval(args.dir, settings, model=args.model, judge=args.judge, only=args.only, as_json=args.json)

@@ -33,6 +33,7 @@ class _Turn(BaseModel):
     tool_calls: list[_ToolCall] = []
     text: str | None = None
     structured: dict[str, Any] | None = None
+    structured_tool: str = TriageReport.__name__  # the output model's name, e.g. a judge's verdict
 
 
 class _Script(BaseModel):
@@ -142,7 +143,7 @@ def _turn_events(turn: _Turn, number: int) -> tuple[list[StreamEvent], int]:
         chars += len(turn.text)
     calls = list(turn.tool_calls)
     if turn.structured is not None:
-        calls.append(_ToolCall(name=TriageReport.__name__, input=turn.structured))
+        calls.append(_ToolCall(name=turn.structured_tool, input=turn.structured))
     for position, call in enumerate(calls):
         arguments = json.dumps(call.input)
         events += [

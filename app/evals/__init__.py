@@ -1,0 +1,1 @@
+"""Evaluation harness: scenarios with fixtures, run through the real worker pipeline and scored."""

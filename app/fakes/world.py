@@ -1,0 +1,113 @@
+"""A world of local fakes seeded from a scenario folder, and the settings that point the worker at it.
+
+The folder follows the evaluation scenario format: ``aws.yaml`` (boto3 calls run against a local moto server),
+``logs.jsonl`` (Cloud Logging entries), ``api.yaml`` (jobs API responses) and ``github/OWNER/REPO/…`` (files served
+by the fake GitHub API). Missing files mean an empty backend. The demo's world is such a folder too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import yaml
+
+from app.config import Settings
+from app.fakes.github_api import FakeGitHub
+
+AWS_SERVICES = ("ecs", "lambda", "sqs", "stepfunctions", "cloudwatch", "logs", "secretsmanager", "ec2", "rds")
+_ENDPOINT_VARS = {"stepfunctions": "SFN", "secretsmanager": "SECRETS_MANAGER", "cloudwatch": "CLOUDWATCH"}
+
+
+class WorldError(Exception):
+    """A fixture file cannot be loaded or its seeding call failed; the message names the file and entry."""
+
+
+@contextmanager
+def scenario_world(folder: Path, settings: Settings) -> Iterator[Settings]:
+    """Start fresh fakes seeded from ``folder``; yield settings that point at them, restore everything after."""
+    with ExitStack() as stack:
+        endpoint = stack.enter_context(_moto_server())
+        stack.enter_context(_aws_environment(endpoint))
+        seed_aws(_yaml_list(folder / "aws.yaml"), settings.aws_region)
+        github = stack.enter_context(FakeGitHub(token="ghp-" + secrets.token_hex(8)))
+        if (folder / "github").is_dir():
+            github.push_dir(folder / "github")
+        credentials = {settings.github_secret_name: {"token": github.token}}
+        _put_secrets(credentials, settings.aws_region)
+        yield settings.model_copy(update={"secrets_backend": "aws", "github_api_url": github.url})
+
+
+def seed_aws(calls: list[dict[str, Any]], region: str) -> None:
+    """Run each ``{service, op, params}`` boto3 call, in order.
+
+    Raises:
+        WorldError: A call is malformed or AWS (moto) refused it.
+    """
+    for position, call in enumerate(calls):
+        if not isinstance(call, dict) or not {"service", "op"} <= call.keys():
+            raise WorldError(f"aws.yaml entry {position}: needs service and op, got {call!r}")
+        client = boto3.client(call["service"], region_name=region)
+        try:
+            getattr(client, call["op"])(**(call.get("params") or {}))
+        except Exception as exc:
+            raise WorldError(f"aws.yaml entry {position} ({call['service']}.{call['op']}): {exc}") from exc
+
+
+def _put_secrets(values: dict[str, dict[str, Any]], region: str) -> None:
+    client = boto3.client("secretsmanager", region_name=region)
+    for name, value in values.items():
+        client.create_secret(Name=name, SecretString=json.dumps(value))
+
+
+def _yaml_list(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    try:
+        value = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise WorldError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(value, list):
+        raise WorldError(f"{path}: expected a list of entries")
+    return value
+
+
+@contextmanager
+def _moto_server() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per AWS call otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        httpx.post(f"{url}/moto-api/reset", timeout=10).raise_for_status()  # moto's state is process-wide
+        yield url
+    finally:
+        server.stop()
+
+
+@contextmanager
+def _aws_environment(endpoint: str) -> Iterator[None]:
+    """Point the investigation services (only) at the local moto server; other services, e.g. Bedrock, are left."""
+    names = {f"AWS_ENDPOINT_URL_{_ENDPOINT_VARS.get(s, s.upper())}": endpoint for s in AWS_SERVICES}
+    names |= {key: "testing" for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if key not in os.environ}
+    saved = {key: os.environ.get(key) for key in names}
+    os.environ.update(names)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

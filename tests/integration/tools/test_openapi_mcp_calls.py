@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -156,3 +157,18 @@ def test_results_are_redacted_and_capped_by_the_registry(api: FakeJobsAPI, regis
     assert "[cut: showed" in outcome.text
     assert "hunter2-Zq9" not in outcome.text
     assert "password=[REDACTED]" in outcome.text
+
+
+def test_parallel_calls_run_concurrently_over_the_one_client() -> None:
+    routes = [{"method": "GET", "path": f"/v1/jobs/{n}", "body": {"id": str(n)}} for n in range(6)]
+    with FakeJobsAPI(routes, latency=0.3) as slow, tools_for(slow.url) as registry:
+
+        async def six() -> list[ToolOutcome]:
+            return list(await asyncio.gather(*(registry.call("jobs_get_job", {"job_id": str(n)}) for n in range(6))))
+
+        started = time.perf_counter()
+        outcomes = asyncio.run(six())
+        elapsed = time.perf_counter() - started
+
+    assert [json.loads(outcome.text)["id"] for outcome in outcomes] == [str(n) for n in range(6)]
+    assert elapsed < 1.2  # one after another would take 1.8 s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -151,3 +152,12 @@ def test_routes_given_directly_are_checked_too() -> None:
         FakeJobsAPI([{"path": "/v1/jobs"}])
     with pytest.raises(RouteError, match="expected a list of routes"):
         FakeJobsAPI({"method": "GET", "path": "/v1/jobs"})  # type: ignore[arg-type]
+
+
+def test_a_client_that_gives_up_leaves_no_error_output(capfd: pytest.CaptureFixture[str]) -> None:
+    with FakeJobsAPI(ROUTES, latency=0.3) as slow:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.get(f"{slow.url}/v1/jobs/1", headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"}, timeout=0.05)
+        time.sleep(0.5)  # the fake answers the closed connection meanwhile
+
+    assert "Exception occurred" not in capfd.readouterr().err

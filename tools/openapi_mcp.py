@@ -30,6 +30,7 @@ from strands.tools.mcp import MCPClient
 from strands.types.tools import AgentTool
 
 from app.config import ConfigError, Settings, load_secret
+from tools.redact import redact
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ class ShortResults(Middleware):
             result = await call_next(context)
         except Exception as exc:  # every failure is an answer for the model, never a crash of the investigation
             text = failure_text(name, exc)
-            logger.warning("jobs API tool %s failed: %s", name, text)
+            logger.warning("jobs API tool %s failed: %s", name, redact(text))
             return ToolResult(content=text, is_error=True)
         if result.structured_content is not None and not result.is_error:
             text = json.dumps(result.structured_content, indent=1, ensure_ascii=False)

@@ -44,7 +44,7 @@ def run_eval(
 @contextmanager
 def _world(scenario: Scenario, settings: Settings) -> Iterator[Settings]:
     try:
-        with scenario_world(scenario.folder, settings) as world_settings:
+        with scenario_world(scenario.folder, settings, down=scenario.down) as world_settings:
             yield world_settings
     except WorldError as exc:
         raise ScenarioRunError(f"a fixture could not be loaded: {exc}") from exc

@@ -65,6 +65,9 @@ class Scenario(_Strict):
     input: ScenarioInput
     runbooks: str = Field(default="", description="Runbook folder override, relative to the scenario folder.")
     model_script: str = Field(default="", description="Scripted model turns (YAML) in the scenario folder.")
+    down: list[Literal["jobs_api", "github", "cloud_logging"]] = Field(
+        default_factory=list, description="Backends that answer 503 throughout, as in an outage."
+    )
     expect: Expectation
     folder: Path = Field(default=Path(), exclude=True)
 

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ import yaml
 
 from app.config import Settings
 from app.fakes.github_api import FakeGitHub
+from app.fakes.http import LocalHTTPFake
+from app.fakes.jobs_api import SAMPLE_SPEC, FakeJobsAPI, RouteError
 
 AWS_SERVICES = ("ecs", "lambda", "sqs", "stepfunctions", "cloudwatch", "logs", "secretsmanager", "ec2", "rds")
 _ENDPOINT_VARS = {"stepfunctions": "SFN", "secretsmanager": "SECRETS_MANAGER", "cloudwatch": "CLOUDWATCH"}
@@ -31,9 +33,21 @@ class WorldError(Exception):
     """A fixture file cannot be loaded or its seeding call failed; the message names the file and entry."""
 
 
+BACKENDS = ("jobs_api", "github", "cloud_logging")
+
+
 @contextmanager
-def scenario_world(folder: Path, settings: Settings) -> Iterator[Settings]:
-    """Start fresh fakes seeded from ``folder``; yield settings that point at them, restore everything after."""
+def scenario_world(folder: Path, settings: Settings, down: Collection[str] = ()) -> Iterator[Settings]:
+    """Start fresh fakes seeded from ``folder``; yield settings that point at them, restore everything after.
+
+    Args:
+        folder: The fixture folder.
+        settings: The settings to point at the fakes.
+        down: Backends (of :data:`BACKENDS`) that answer every request with 503, as in an outage.
+
+    Raises:
+        WorldError: A fixture file is malformed or a seeding call failed.
+    """
     with ExitStack() as stack:
         endpoint = stack.enter_context(_moto_server())
         stack.enter_context(_aws_environment(endpoint))
@@ -41,9 +55,31 @@ def scenario_world(folder: Path, settings: Settings) -> Iterator[Settings]:
         github = stack.enter_context(FakeGitHub(token="ghp-" + secrets.token_hex(8)))
         if (folder / "github").is_dir():
             github.push_dir(folder / "github")
-        credentials = {settings.github_secret_name: {"token": github.token}}
+        jobs = stack.enter_context(_jobs_api(folder / "api.yaml"))
+        fakes: dict[str, LocalHTTPFake] = {"jobs_api": jobs, "github": github}
+        for name in down:
+            fakes[name].down = True
+        credentials: dict[str, dict[str, Any]] = {
+            settings.github_secret_name: {"token": github.token},
+            settings.jobs_api_secret_name: {"token": jobs.token},
+        }
         _put_secrets(credentials, settings.aws_region)
-        yield settings.model_copy(update={"secrets_backend": "aws", "github_api_url": github.url})
+        yield settings.model_copy(
+            update={
+                "secrets_backend": "aws",
+                "github_api_url": github.url,
+                "jobs_api_spec": str(SAMPLE_SPEC),
+                "jobs_api_base_url": jobs.url,
+            }
+        )
+
+
+def _jobs_api(path: Path) -> FakeJobsAPI:
+    token = "jobs-" + secrets.token_hex(8)
+    try:
+        return FakeJobsAPI.from_file(path, token=token) if path.is_file() else FakeJobsAPI(token=token)
+    except RouteError as exc:
+        raise WorldError(str(exc)) from exc
 
 
 def seed_aws(calls: list[dict[str, Any]], region: str) -> None:

@@ -165,3 +165,45 @@ def test_only_and_load_errors_exit_2(make_scenario: ScenarioFactory, tmp_path: P
     assert run_eval(tmp_path / "empty", Settings(), out=io.StringIO()) == 2
     assert run_eval(root, Settings(), judge="none", out=io.StringIO()) == 2
     assert "the judge needs a model" in capsys.readouterr().err
+
+
+JOB_RUNBOOK = """---
+id: jobs-001
+title: Job failed
+severity: medium
+tags: [jobs]
+match:
+  - regex: "job \\\\d+ failed"
+extract:
+  job_id: "job (\\\\d+)"
+evidence:
+  - id: job
+    tool: jobs_get_job
+    args: {job_id: "{job_id}"}
+---
+# jobs-001: Job failed
+"""
+
+
+def job_scenario(make_scenario: ScenarioFactory, **parts: Any) -> Path:
+    expect = {"runbook": "jobs-001", "evidence_facts": [r"CannotPullContainerError"]}
+    folder = make_scenario("job-failed", input={"kind": "alert", "text": "job 123 failed"}, expect=expect, **parts)
+    (folder / "runbooks" / "jobs-001.md").write_text(JOB_RUNBOOK)
+    body = {"job_id": "123", "status": "FAILED", "tasks": [{"name": "main", "exit_reason": "CannotPullContainerError"}]}
+    (folder / "api.yaml").write_text(
+        json.dumps([{"method": "GET", "path": "/v1/jobs/123", "status": 200, "body": body}])
+    )
+    return folder
+
+
+def test_jobs_api_fixture_reaches_the_evidence(make_scenario: ScenarioFactory) -> None:
+    code, result = run(job_scenario(make_scenario))
+    assert code == 0, result
+
+
+def test_a_backend_that_is_down_is_reported_not_fatal(make_scenario: ScenarioFactory) -> None:
+    code, result = run(job_scenario(make_scenario, down=["jobs_api"]))
+    assert code == 1
+    check = checks_of(result)["evidence_facts"]
+    assert check["detail"] == "1/1 not found: 'CannotPullContainerError'"
+    assert result["scenarios"][0]["error"] == ""

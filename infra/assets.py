@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +102,12 @@ def worker_plan() -> AssetPlan:
     return AssetPlan("worker", tuple(project["dependencies"]), True, tuple(sources), True)
 
 
+def runtime_sdk_plan() -> AssetPlan:
+    """The AWS SDK as the Lambda runtime provides it, for running the ingress asset off Lambda (tests)."""
+    pins = tuple(sorted(f"{dist}=={metadata.version(dist)}" for dist in RUNTIME_SDK))
+    return AssetPlan("runtime-sdk", pins, False, (), True)
+
+
 def _split_files(paths: Iterable[str]) -> tuple[set[str], set[str]]:
     sources, site_files = set(), set()
     roots = site_roots()
@@ -116,7 +122,7 @@ def _split_files(paths: Iterable[str]) -> tuple[set[str], set[str]]:
     return sources, site_files
 
 
-def _owned_by(path: str, owners: dict[str, list[str]], dists: frozenset[str]) -> bool:
+def _owned_by(path: str, owners: Mapping[str, list[str]], dists: frozenset[str]) -> bool:
     top = Path(path).parts[0].removesuffix(".py")
     return any(normalise(dist) in dists for dist in owners.get(top, []))
 
@@ -180,17 +186,29 @@ def _compile(target: Path, plan: AssetPlan) -> None:
         files: Iterable[Path] = target.rglob("*.py")
     else:
         files = [target / path for path in (*plan.sources, *plan.compile_site) if path.endswith(".py")]
+    compile_tree(target, files)
+
+
+def compile_tree(root: Path, files: Iterable[Path]) -> int:
+    """Compile ``files`` under ``root`` to byte code that is used without checking the source's time stamp.
+
+    Returns:
+        How many files were compiled; files that are not valid Python 3.11 stay source only.
+    """
+    compiled = 0
     for path in files:
         if not path.is_file():
             continue
         try:
             py_compile.compile(
                 str(path), cfile=importlib.util.cache_from_source(str(path)),
-                dfile=path.relative_to(target).as_posix(), doraise=True,
+                dfile=path.relative_to(root).as_posix(), doraise=True,
                 invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
             )
         except py_compile.PyCompileError:
-            continue  # files that are not Python 3.11 (templates, tests of other versions) stay source only
+            continue
+        compiled += 1
+    return compiled
 
 
 def host_platform() -> str:
@@ -238,8 +256,9 @@ def build_all(out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM) -> dict[
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Build both assets and print their unzipped sizes, one JSON line each."""
     parser = argparse.ArgumentParser(prog="python -m infra.assets", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["build", "measure"])
+    parser.add_argument("command", choices=["build"])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--platform", default=LAMBDA_PLATFORM, help="'host' for this machine's platform")
     args = parser.parse_args(argv)

@@ -32,7 +32,7 @@ class Wiring:
 
 def ingress_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
     """Settings of the ingress: Slack, the worker to start, its two tables."""
-    return _environment(
+    return settings_environment(
         required={
             "alert_channels": ",".join(config.alert_channels),
             "secrets_backend": "aws",
@@ -49,7 +49,7 @@ def ingress_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
 def worker_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
     """Settings of the worker: Slack, storage, the catalog, the model, budgets and the investigated systems."""
     budget = config.budget
-    return _environment(
+    return settings_environment(
         required={
             "secrets_backend": "aws",
             "slack_secret_name": config.secret_name("slack"),
@@ -79,7 +79,7 @@ def worker_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
     )
 
 
-def _environment(
+def settings_environment(
     required: dict[str, str], chosen: dict[str, str] | None = None, available: dict[str, str] | None = None
 ) -> dict[str, str]:
     """``required``: the bot must read them; ``chosen``: must be read if set; ``available``: passed if read."""

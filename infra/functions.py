@@ -104,14 +104,17 @@ class _CopyInto:
         self._source = source
         self._name = name
 
-    def try_bundle(self, output_dir: str, _options: Any = None) -> bool:
+    def try_bundle(self, output_dir: str, *_args: Any, **_kwargs: Any) -> bool:
         shutil.copytree(self._source, Path(output_dir) / self._name, dirs_exist_ok=True)
         return True
 
 
 def runbook_layer(scope: Construct, construct_id: str, folder: Path) -> lambda_.LayerVersion:
     """A layer holding the runbook catalog; the worker reads it at ``/opt/runbooks``."""
-    bundling = BundlingOptions(image=DockerImage.from_registry("local-bundling-only"), local=_CopyInto(folder, "runbooks"))
+    bundling = BundlingOptions(
+        image=DockerImage.from_registry("local-bundling-only"),  # never pulled: the local copy always succeeds
+        local=_CopyInto(folder, "runbooks"),
+    )
     return lambda_.LayerVersion(
         scope,
         construct_id,

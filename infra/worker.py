@@ -79,5 +79,6 @@ class Worker(Construct):
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         if config.alarm_topic_arn:
-            alarm.add_alarm_action(actions.SnsAction(sns.Topic.from_topic_arn(self, "AlarmTopic", config.alarm_topic_arn)))
+            topic = sns.Topic.from_topic_arn(self, "AlarmTopic", config.alarm_topic_arn)
+            alarm.add_alarm_action(actions.SnsAction(topic))
         return alarm

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
@@ -25,50 +27,57 @@ RATINGS_QUERY = [
 PERIOD = Duration.minutes(5)
 
 
-class BotDashboard(Construct):
-    """The operator's view of the bot."""
+@dataclass(frozen=True)
+class Watched:
+    """What the dashboard shows."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        ingress: lambda_.Function,
-        worker: lambda_.Function,
-        worker_logs: logs.ILogGroup,
-        ingress_logs: logs.ILogGroup,
-        dead_letters: sqs.IQueue,
-    ) -> None:
+    ingress: lambda_.Function
+    worker: lambda_.Function
+    ingress_logs: logs.ILogGroup
+    worker_logs: logs.ILogGroup
+    dead_letters: sqs.IQueue
+
+
+class BotDashboard(Construct):
+    """The operator's view of the bot: a row of metric graphs and a row of log queries."""
+
+    def __init__(self, scope: Construct, construct_id: str, watched: Watched) -> None:
         super().__init__(scope, construct_id)
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", default_interval=Duration.days(1))
-        self.dashboard.add_widgets(
-            cloudwatch.GraphWidget(
-                title="Investigations", width=8,
-                left=[worker.metric_invocations(period=PERIOD, label="investigations started")],
-                right=[ingress.metric_invocations(period=PERIOD, label="Slack requests")],
-            ),
-            cloudwatch.GraphWidget(
-                title="Latency", width=8,
-                left=[worker.metric_duration(period=PERIOD, statistic=stat, label=f"investigation {stat}")
-                      for stat in ("p50", "p90", "Maximum")],
-                right=[ingress.metric_duration(period=PERIOD, statistic="p99", label="ack p99")],
-            ),
-            cloudwatch.GraphWidget(
-                title="Errors", width=8,
-                left=[worker.metric_errors(period=PERIOD, label="worker errors"),
-                      ingress.metric_errors(period=PERIOD, label="ingress errors"),
-                      worker.metric_throttles(period=PERIOD, label="worker throttles")],
-                right=[dead_letters.metric_approximate_number_of_messages_visible(
-                    period=PERIOD, statistic="Maximum", label="dead letters")],
-            ),
-        )
+        self.dashboard.add_widgets(*metric_graphs(watched))
         self.dashboard.add_widgets(
             cloudwatch.LogQueryWidget(
-                title="Tokens", width=12, log_group_names=[worker_logs.log_group_name], query_lines=TOKENS_QUERY,
-                view=cloudwatch.LogQueryVisualizationType.TABLE,
+                title="Tokens", width=12, log_group_names=[watched.worker_logs.log_group_name],
+                query_lines=TOKENS_QUERY, view=cloudwatch.LogQueryVisualizationType.TABLE,
             ),
             cloudwatch.LogQueryWidget(
-                title="Ratings", width=12, log_group_names=[ingress_logs.log_group_name],
+                title="Ratings", width=12, log_group_names=[watched.ingress_logs.log_group_name],
                 query_lines=RATINGS_QUERY, view=cloudwatch.LogQueryVisualizationType.BAR,
             ),
         )
+
+
+def metric_graphs(watched: Watched) -> list[cloudwatch.IWidget]:
+    """Investigations started, their latency, and everything that failed."""
+    ingress, worker = watched.ingress, watched.worker
+    return [
+        cloudwatch.GraphWidget(
+            title="Investigations", width=8,
+            left=[worker.metric_invocations(period=PERIOD, label="investigations started")],
+            right=[ingress.metric_invocations(period=PERIOD, label="Slack requests")],
+        ),
+        cloudwatch.GraphWidget(
+            title="Latency", width=8,
+            left=[worker.metric_duration(period=PERIOD, statistic=stat, label=f"investigation {stat}")
+                  for stat in ("p50", "p90", "Maximum")],
+            right=[ingress.metric_duration(period=PERIOD, statistic="p99", label="ack p99")],
+        ),
+        cloudwatch.GraphWidget(
+            title="Errors", width=8,
+            left=[worker.metric_errors(period=PERIOD, label="worker errors"),
+                  ingress.metric_errors(period=PERIOD, label="ingress errors"),
+                  worker.metric_throttles(period=PERIOD, label="worker throttles")],
+            right=[watched.dead_letters.metric_approximate_number_of_messages_visible(
+                period=PERIOD, statistic="Maximum", label="dead letters")],
+        ),
+    ]

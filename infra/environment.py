@@ -48,7 +48,6 @@ def ingress_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
 
 def worker_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
     """Settings of the worker: Slack, storage, the catalog, the model, budgets and the investigated systems."""
-    budget = config.budget
     return settings_environment(
         required={
             "secrets_backend": "aws",
@@ -57,10 +56,7 @@ def worker_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
             "aws_region": Aws.REGION,
             "runbooks": wiring.runbooks,
             "model": config.model,
-            "max_turns": str(budget.max_turns),
-            "max_total_tokens": str(budget.max_total_tokens),
-            "timeout_seconds": str(budget.timeout_seconds),
-            "evidence_timeout_seconds": str(budget.evidence_timeout_seconds),
+            **{name: str(value) for name, value in config.budget.model_dump().items()},  # named as in Settings
             "log_level": config.log_level,
         },
         chosen={

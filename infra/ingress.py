@@ -11,7 +11,7 @@ from infra.config import DeployConfig
 from infra.environment import Wiring, ingress_environment
 from infra.functions import BotFunction, FunctionSpec
 from infra.policies import IDEMPOTENCY_ACTIONS, SECRET_READ, TRIAGE_ACTIONS, allow, guard_denies
-from infra.state import CredentialSecrets, StateTables
+from infra.state import BotState
 
 INGRESS_HANDLER = "app.ingress.handler.lambda_handler"
 
@@ -20,17 +20,11 @@ class Ingress(Construct):
     """May start the worker, use its two tables and read the Slack secret; nothing else."""
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: DeployConfig,
-        code: Path,
-        secrets: CredentialSecrets,
-        tables: StateTables,
+        self, scope: Construct, construct_id: str, *, config: DeployConfig, code: Path, state: BotState,
         worker: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
+        tables = state.tables
         wiring = Wiring(
             worker_function=worker.function_name, idempotency_table=tables.idempotency.table_name,
             triage_table=tables.triage.table_name,
@@ -42,7 +36,7 @@ class Ingress(Construct):
             log_retention_days=config.log_retention_days,
         ))
         self.function = self.bot.function
-        slack_secret = secrets.arns("slack")
+        slack_secret = state.secrets.arns("slack")
         self.bot.allow(
             allow("StartWorker", ["lambda:InvokeFunction"], [worker.function_arn]),
             allow("DedupeEvents", IDEMPOTENCY_ACTIONS, [tables.idempotency.table_arn]),

@@ -10,11 +10,11 @@ from constructs import Construct
 
 from infra import nag
 from infra.config import DeployConfig
-from infra.dashboard import BotDashboard
+from infra.dashboard import BotDashboard, Watched
 from infra.functions import LambdaAssets
 from infra.ingress import Ingress
 from infra.investigation import wildcard_resources
-from infra.state import CredentialSecrets, StateTables
+from infra.state import BotState
 from infra.worker import Worker
 
 
@@ -32,28 +32,24 @@ class AiopsStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, description="Runbook AIOps bot for Slack", **kwargs)
-        self.secrets = CredentialSecrets(self, "Secrets", config)
-        self.tables = StateTables(self, "Tables")
+        self.state = BotState(self, "State", config)
         self.worker = Worker(
-            self, "Worker", config=config, code=assets.worker, runbooks=runbooks, secrets=self.secrets,
-            tables=self.tables,
+            self, "Worker", config=config, code=assets.worker, runbooks=runbooks, state=self.state
         )
         self.ingress = Ingress(
-            self, "Ingress", config=config, code=assets.ingress, secrets=self.secrets, tables=self.tables,
-            worker=self.worker.function,
+            self, "Ingress", config=config, code=assets.ingress, state=self.state, worker=self.worker.function
         )
-        BotDashboard(
-            self, "Dashboard", ingress=self.ingress.function, worker=self.worker.function,
-            worker_logs=self.worker.bot.log_group, ingress_logs=self.ingress.bot.log_group,
-            dead_letters=self.worker.dead_letters,
-        )
+        BotDashboard(self, "Dashboard", Watched(
+            ingress=self.ingress.function, worker=self.worker.function, ingress_logs=self.ingress.bot.log_group,
+            worker_logs=self.worker.bot.log_group, dead_letters=self.worker.dead_letters,
+        ))
         self._outputs()
         self._accept_findings(config)
 
     def _outputs(self) -> None:
         CfnOutput(self, "SlackRequestUrl", value=self.ingress.url.url,
                   description="Request URL for the Slack app manifest (events and interactivity)")
-        for credential, secret in self.secrets.by_credential.items():
+        for credential, secret in self.state.secrets.by_credential.items():
             CfnOutput(self, f"{secret.node.id}SecretName", value=secret.secret_name,
                       description=f"Secrets Manager secret for {credential}")
         CfnOutput(self, "DeadLetterQueueUrl", value=self.worker.dead_letters.queue_url)
@@ -61,6 +57,6 @@ class AiopsStack(Stack):
     def _accept_findings(self, config: DeployConfig) -> None:
         nag.accept_function_findings(self.ingress.bot)
         nag.accept_function_findings(self.worker.bot, wildcard_resources(config.investigation))
-        nag.suppress(self.secrets, "SMG4", nag.ROTATION_REASON)
+        nag.suppress(self.state.secrets, "SMG4", nag.ROTATION_REASON)
         nag.suppress(self.worker.dead_letters, "SQS3", nag.DLQ_REASON)
-        nag.suppress(self.tables.idempotency, "DDB3", nag.DEDUPE_PITR_REASON)
+        nag.suppress(self.state.tables.idempotency, "DDB3", nag.DEDUPE_PITR_REASON)

@@ -62,3 +62,12 @@ class StateTables(Construct):
             ),
             removal_policy=RemovalPolicy.RETAIN,
         )
+
+
+class BotState(Construct):
+    """The secrets and tables both functions use."""
+
+    def __init__(self, scope: Construct, construct_id: str, config: DeployConfig) -> None:
+        super().__init__(scope, construct_id)
+        self.secrets = CredentialSecrets(self, "Secrets", config)
+        self.tables = StateTables(self, "Tables")

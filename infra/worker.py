@@ -17,7 +17,7 @@ from infra.environment import Wiring, worker_environment
 from infra.functions import RUNBOOKS_MOUNT, BotFunction, FunctionSpec, runbook_layer
 from infra.investigation import read_statements
 from infra.policies import SECRET_READ, TRIAGE_ACTIONS, allow, bedrock_invoke, guard_denies
-from infra.state import CredentialSecrets, StateTables
+from infra.state import BotState
 
 WORKER_HANDLER = "app.worker.handler.lambda_handler"
 WORKER_CREDENTIALS = ("slack", "github", "jobs-api", "google")
@@ -28,20 +28,13 @@ class Worker(Construct):
     """The investigation function, its dead-letter queue and the alarm on that queue."""
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: DeployConfig,
-        code: Path,
-        runbooks: Path | None,
-        secrets: CredentialSecrets,
-        tables: StateTables,
+        self, scope: Construct, construct_id: str, *, config: DeployConfig, code: Path, runbooks: Path | None,
+        state: BotState,
     ) -> None:
         super().__init__(scope, construct_id)
         layers = (runbook_layer(self, "Runbooks", runbooks),) if runbooks else ()
         wiring = Wiring(
-            triage_table=tables.triage.table_name, runbooks=RUNBOOKS_MOUNT if runbooks else config.runbooks
+            triage_table=state.tables.triage.table_name, runbooks=RUNBOOKS_MOUNT if runbooks else config.runbooks
         )
         self.bot = BotFunction(self, "Bot", FunctionSpec(
             description="Runbook AIOps worker: one read-only investigation per Slack alert or question",
@@ -50,14 +43,7 @@ class Worker(Construct):
             log_retention_days=config.log_retention_days, layers=layers,
         ))
         self.function = self.bot.function
-        own_secrets = secrets.arns(*WORKER_CREDENTIALS)
-        self.bot.allow(
-            allow("ReadOwnSecrets", SECRET_READ, own_secrets),
-            allow("WriteTriageRecords", TRIAGE_ACTIONS, [tables.triage.table_arn]),
-            *bedrock_invoke(config),
-            *read_statements(config.investigation),
-            *guard_denies(own_secrets),
-        )
+        self._grant(config, state)
         self.dead_letters = sqs.Queue(
             self, "DeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
             retention_period=Duration.days(14),
@@ -66,6 +52,16 @@ class Worker(Construct):
             retry_attempts=0, max_event_age=MAX_EVENT_AGE, on_failure=destinations.SqsDestination(self.dead_letters)
         )
         self.alarm = self._alarm(config)
+
+    def _grant(self, config: DeployConfig, state: BotState) -> None:
+        own_secrets = state.secrets.arns(*WORKER_CREDENTIALS)
+        self.bot.allow(
+            allow("ReadOwnSecrets", SECRET_READ, own_secrets),
+            allow("WriteTriageRecords", TRIAGE_ACTIONS, [state.tables.triage.table_arn]),
+            *bedrock_invoke(config),
+            *read_statements(config.investigation),
+            *guard_denies(own_secrets),
+        )
 
     def _alarm(self, config: DeployConfig) -> cloudwatch.Alarm:
         alarm = cloudwatch.Alarm(

@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# jsii (under aws-cdk-lib) warns on every start about Node versions it no longer tests; the CDK app works on Node 20.
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# jsii (under aws-cdk-lib) warns on every start when Node 20 runs it; the CDK app works on it.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: setup demo test lint typecheck unit bench clean assets synth deploy test-assets
 
@@ -41,7 +41,7 @@ assets: setup
 
 # Offline synthesis with the cdk-nag AWS Solutions checks; fails on any unaccepted finding.
 synth: assets
-	$(BIN)/python -m infra.app
+	CDK_OUTDIR=cdk.out $(BIN)/python -m infra.app
 
 deploy: assets
 	npx --yes aws-cdk@2 deploy

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk import App  # noqa: E402 - after the variable the jsii runtime reads at start
 from aws_cdk.assertions import Template  # noqa: E402

@@ -1,4 +1,4 @@
-"""Where runbook files come from. A folder today; a GitHub repository implements the same protocol."""
+"""Where runbook files come from: a local folder here; a GitHub repository in ``app.runbooks.github``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class RunbookFile:
-    """One Markdown file as read from a source."""
+    """One Markdown file as read from a source; ``error`` says why its text could not be read."""
 
     path: str
     text: str
     link: str = ""
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,18 @@ class FolderSource:
         for path in sorted(self._root.rglob("*.md")):
             if path.name.lower() == "readme.md":
                 continue
-            relative = path.relative_to(self._root).as_posix()
-            text = path.read_text(encoding="utf-8")
-            files.append(RunbookFile(path=relative, text=text, link=path.resolve().as_uri()))
+            files.append(_read(path, path.relative_to(self._root).as_posix()))
         return Snapshot(version=f"folder:{self._root}", files=tuple(files))
+
+
+def _read(path: Path, relative: str) -> RunbookFile:
+    link = path.resolve().as_uri()
+    try:
+        return RunbookFile(path=relative, text=path.read_text(encoding="utf-8"), link=link)
+    except UnicodeDecodeError as exc:
+        return RunbookFile(path=relative, text="", link=link, error=f"not UTF-8 text ({exc.reason})")
+    except OSError as exc:
+        return RunbookFile(path=relative, text="", link=link, error=f"cannot read: {exc.strerror}")
 
 
 def source_from_spec(spec: str) -> RunbookSource:

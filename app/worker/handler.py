@@ -74,6 +74,31 @@ def default_tools(catalog: Catalog, *, result_max_chars: int) -> ToolRegistry:
     return ToolRegistry(runbook_tools(catalog), result_max_chars=result_max_chars)
 
 
+# The names the investigation tools modules register (jobs API, Cloud Logging, AWS, GitHub).
+INVESTIGATION_TOOL_NAMES = frozenset(
+    {
+        "jobs_get_job",
+        "jobs_list_jobs",
+        "jobs_get_task",
+        "jobs_get_job_logs",
+        "jobs_get_workflow",
+        "jobs_list_queues",
+        "jobs_get_queue",
+        "cloud_logging_query",
+        "aws_read",
+        "aws_logs_insights",
+        "github_search_code",
+        "github_read_file",
+    }
+)
+
+
+def tool_names(settings: Settings) -> frozenset[str]:
+    """Every tool name a runbook's evidence step may use: the registry's runbook tools and the investigation tools."""
+    registry = default_tools(Catalog(()), result_max_chars=settings.tool_result_max_chars)
+    return frozenset(registry.names()) | INVESTIGATION_TOOL_NAMES
+
+
 def _store(settings: Settings) -> TriageStore:
     if settings.triage_table:
         import boto3

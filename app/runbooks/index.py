@@ -16,12 +16,13 @@ FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
 _RAW = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*")
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _ID_LIKE = re.compile(r"^(?=.*\d)[a-z0-9]{8,}$|^\d{4,}$")  # ids, hashes, long numbers: never a topic
-_STOP = frozenset(
+_STOP_WORDS = (
     "a about again all also an and any are as at be been but by can could did do does each every for from get "
     "got had has have how if in into is it its just me more most my no not of on only or other our out over "
     "same so some such than that the their them then there these they this to too up us very was we were what "
-    "when where which while who why will with would you your".split()
+    "when where which while who why will with would you your"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 
 
 def words(text: str) -> list[str]:
@@ -122,9 +123,9 @@ def _field_terms(runbook: Runbook) -> dict[str, Counter[str]]:
     }
 
 
-def _weighted(fields: dict[str, Counter[str]]) -> Counter[str]:
-    total: Counter[str] = Counter()
+def _weighted(fields: dict[str, Counter[str]]) -> dict[str, float]:
+    total: dict[str, float] = {}
     for name, counts in fields.items():
         for term, count in counts.items():
-            total[term] += FIELD_WEIGHTS[name] * count
+            total[term] = total.get(term, 0.0) + FIELD_WEIGHTS[name] * count
     return total

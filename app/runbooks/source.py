@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,15 @@ def _read(path: Path, relative: str) -> RunbookFile:
         return RunbookFile(path=relative, text="", link=link, error=f"cannot read: {exc.strerror}")
 
 
-def source_from_spec(spec: str) -> RunbookSource:
-    """A source for a ``SRC`` string: a folder path (GitHub sources arrive with the runbook engine)."""
+def source_from_spec(spec: str, settings: Settings) -> RunbookSource:
+    """A source for a ``SRC`` string: ``github:OWNER/REPO@REF:PATH`` or a folder path.
+
+    Raises:
+        SourceError: A malformed ``github:`` string.
+        ConfigError: The GitHub token secret is missing.
+    """
     if spec.startswith("github:"):
-        raise SourceError("github: runbook sources are not available in this build; use a folder path")
+        from app.runbooks.github import github_source  # PyGithub only when a GitHub source is used
+
+        return github_source(spec, settings)
     return FolderSource(Path(spec))

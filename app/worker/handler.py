@@ -58,7 +58,7 @@ def build_worker(
 def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> WorkerDeps:
     """The investigation's dependencies from settings, around a given poster and store."""
     return WorkerDeps(
-        source=source_from_spec(settings.runbooks),
+        source=source_from_spec(settings.runbooks, settings),
         slack=slack,
         store=store,
         tools=partial(default_tools, result_max_chars=settings.tool_result_max_chars),

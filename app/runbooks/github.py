@@ -77,8 +77,9 @@ def github_client(settings: Settings) -> Github:
     token = load_secret(settings, settings.github_secret_name, required=("token",))["token"]
     retry = Retry(total=2, backoff_factor=0.2, status_forcelist=(502, 503, 504), allowed_methods=frozenset({"GET"}),
                   raise_on_status=False)
+    # Read-only and a few dozen requests at most: no spacing between GETs (PyGithub waits 0.25 s by default).
     return Github(base_url=settings.github_api_url, auth=Auth.Token(token), timeout=10, retry=retry,
-                  pool_size=WORKERS, lazy=True)
+                  pool_size=WORKERS, lazy=True, seconds_between_requests=None)
 
 
 def github_source(spec: str, settings: Settings, client: Github | None = None) -> GitHubSource:

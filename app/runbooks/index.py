@@ -29,10 +29,13 @@ def words(text: str) -> list[str]:
     """The index terms of a text: lower-case, split on camelCase and snake_case, light stemming, no stop words."""
     terms: list[str] = []
     for raw in _RAW.findall(text):
-        parts = [raw, *raw.split("_")] if "_" in raw else [raw]
-        camel = _CAMEL.findall(raw)
-        if len(camel) > 1:
-            parts += camel
+        if _ID_LIKE.match(raw.lower()):
+            continue
+        pieces = raw.split("_")
+        parts = [raw, *pieces] if len(pieces) > 1 else [raw]
+        for piece in pieces:
+            camel = _CAMEL.findall(piece)
+            parts += camel if len(camel) > 1 else []
         for part in parts:
             term = _stem(part.lower())
             if len(term) > 1 and term not in _STOP and not _ID_LIKE.match(term):

@@ -93,9 +93,11 @@ def _load_yaml(path: str, text: str) -> tuple[yaml.Node | None, Any]:
         tree = yaml.compose(text, Loader=_LOADER)
         return tree, yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + _FIRST_LINE if mark else None
+        start, found = exc.context_mark, exc.problem_mark  # where the construct began, where it broke
+        line = (start or found).line + _FIRST_LINE if (start or found) else None
         reason = " ".join(part for part in (exc.context, exc.problem) if part)
+        if start and found and found.line != start.line:
+            reason += f" (noticed at line {found.line + _FIRST_LINE})"
         raise RunbookError([Problem(path, f"front matter is not valid YAML: {reason}", line)]) from exc
     except yaml.YAMLError as exc:
         raise RunbookError([Problem(path, f"front matter is not valid YAML: {exc}")]) from exc

@@ -13,6 +13,7 @@ import yaml
 from app.cli import main
 
 REPO_RUNBOOKS = Path(__file__).resolve().parents[3] / "runbooks"
+ENGINE_RUNBOOKS = Path(__file__).resolve().parents[2] / "fixtures" / "runbooks" / "engine"
 ALERT = "[ERROR] 2026-11-20T03:12:09Z healthcheck error: started_at has no value tasks:normal-4 job_id=16852935"
 
 
@@ -33,7 +34,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 
 def test_triage_json_has_runbook_evidence_report_usage_and_blocked_calls(capsys: pytest.CaptureFixture[str]) -> None:
-    view = run_json(capsys, "triage", ALERT, "--json", "--runbooks", str(REPO_RUNBOOKS))
+    view = run_json(capsys, "triage", ALERT, "--json", "--runbooks", str(ENGINE_RUNBOOKS))
 
     assert view["runbook"] == {"id": "jobs-004", "title": "Job succeeded but a task has no started_at"}
     assert view["input"]["kind"] == "alert"

@@ -94,7 +94,8 @@ def _load_yaml(path: str, text: str) -> tuple[yaml.Node | None, Any]:
         return tree, yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         start, found = exc.context_mark, exc.problem_mark  # where the construct began, where it broke
-        line = (start or found).line + _FIRST_LINE if (start or found) else None
+        mark = start or found
+        line = mark.line + _FIRST_LINE if mark else None
         reason = " ".join(part for part in (exc.context, exc.problem) if part)
         if start and found and found.line != start.line:
             reason += f" (noticed at line {found.line + _FIRST_LINE})"

@@ -1,4 +1,4 @@
-"""Benchmarks (not tests): ingress cold import time and warm ack latency.
+"""Benchmarks (not tests): ingress cold import time and warm ack latency; runbook engine figures.
 
 Run with ``make bench``. Figures are medians and percentiles over repeated runs; the machine is shared,
 so compare ratios between runs rather than absolute numbers.
@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from runbooks_bench import accuracy_rows, github_load_rows
 from slack_sdk import WebClient
 
 from app.config import Settings
@@ -102,6 +103,7 @@ def main() -> None:
         ("warm ack latency p99", f"{percentile(acks, 0.99):.2f} ms", f"max {max(acks):.2f} ms", "< 50 ms",
          f"jobs={jobs}"),
     ]
+    rows += github_load_rows() + accuracy_rows()
     widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
     header = ("benchmark", "value", "spread", "target", "runs")
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]

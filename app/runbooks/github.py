@@ -75,11 +75,16 @@ def github_client(settings: Settings) -> Github:
         ConfigError: The token secret is missing or has no ``token``.
     """
     token = load_secret(settings, settings.github_secret_name, required=("token",))["token"]
+    return client_for(settings.github_api_url, token)
+
+
+def client_for(base_url: str, token: str) -> Github:
+    """A PyGithub client for reading runbooks: 10 s timeout, two retries on 502/503/504, lazy objects."""
     retry = Retry(total=2, backoff_factor=0.2, status_forcelist=(502, 503, 504), allowed_methods=frozenset({"GET"}),
                   raise_on_status=False)
     # Read-only and a few dozen requests at most: no spacing between GETs (PyGithub waits 0.25 s by default).
-    return Github(base_url=settings.github_api_url, auth=Auth.Token(token), timeout=10, retry=retry,
-                  pool_size=WORKERS, lazy=True, seconds_between_requests=None)
+    return Github(base_url=base_url, auth=Auth.Token(token), timeout=10, retry=retry, pool_size=WORKERS, lazy=True,
+                  seconds_between_requests=None)
 
 
 def github_source(spec: str, settings: Settings, client: Github | None = None) -> GitHubSource:

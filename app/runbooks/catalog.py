@@ -17,8 +17,6 @@ MIN_LEXICAL_SCORE = 5.0
 MIN_COVERAGE = 0.25
 """…and only when the runbook holds this share of the alert's word weight (alerts about unknown systems stay out)."""
 
-CatalogProblem = Problem
-
 
 @dataclass(frozen=True)
 class Match:

@@ -84,30 +84,25 @@ async def _run_step(
         return EvidenceResult(
             step_id=step.id, tool=step.tool, args=args, status="error", error=f"unknown tool {step.tool!r}"
         )
+    return await _call(step, args, registry, timeout)
+
+
+async def _call(step: EvidenceSpec, args: dict[str, Any], registry: ToolRegistry, timeout: float) -> EvidenceResult:
+    result = EvidenceResult(step_id=step.id, tool=step.tool, args=args, status="error")
     started = time.perf_counter()
     try:
         outcome = await asyncio.wait_for(registry.call(step.tool, args), timeout)
     except TimeoutError:
         elapsed = (time.perf_counter() - started) * 1000
-        return EvidenceResult(
-            step_id=step.id, tool=step.tool, args=args, status="timeout",
-            error=f"no answer within {timeout:g}s", duration_ms=elapsed,
+        return result.model_copy(
+            update={"status": "timeout", "error": f"no answer within {timeout:g}s", "duration_ms": elapsed}
         )
     except Exception as exc:  # a failing step is reported, never fatal to the others
         elapsed = (time.perf_counter() - started) * 1000
-        return EvidenceResult(
-            step_id=step.id, tool=step.tool, args=args, status="error",
-            error=f"{type(exc).__name__}: {exc}", duration_ms=elapsed,
-        )
+        return result.model_copy(update={"error": f"{type(exc).__name__}: {exc}", "duration_ms": elapsed})
     if outcome.status == "ok":
-        return EvidenceResult(
-            step_id=step.id, tool=step.tool, args=args, status="ok", output=outcome.text,
-            duration_ms=outcome.duration_ms,
-        )
-    return EvidenceResult(
-        step_id=step.id, tool=step.tool, args=args, status="error", error=outcome.text,
-        duration_ms=outcome.duration_ms,
-    )
+        return result.model_copy(update={"status": "ok", "output": outcome.text, "duration_ms": outcome.duration_ms})
+    return result.model_copy(update={"error": outcome.text, "duration_ms": outcome.duration_ms})
 
 
 def _fill(value: str, fields: dict[str, str]) -> str:

@@ -69,10 +69,30 @@ class Settings(BaseSettings):
     github_secret_name: str = Field(
         default="aiops/github", description="Secret with the GitHub token (JSON key token)."
     )
+    # Jobs API (OpenAPI → MCP)
+    jobs_api_spec: str = Field(
+        default="", description="OpenAPI spec of the jobs API (path or URL); empty: no jobs API tools."
+    )
+    jobs_api_base_url: str = Field(
+        default="", description="Jobs API base URL; empty: the spec's first server URL."
+    )
+    jobs_api_secret_name: str = Field(
+        default="aiops/jobs-api", description="Secret with the jobs API bearer token (JSON key token)."
+    )
+    jobs_api_extra_operations: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Operation ids exposed beyond GET (comma-separated); empty: read-only."
+    )
 
     @field_validator("alert_channels", mode="before")
     @classmethod
     def _split_channels(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("jobs_api_extra_operations", mode="before")
+    @classmethod
+    def _split_operations(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value

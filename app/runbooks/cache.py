@@ -50,6 +50,7 @@ class CatalogCache:
         self._refs: dict[str, RefState] = {}
         self._snapshots: dict[str, Snapshot] = {}
         self._blobs: dict[str, str] = {}
+        self._writable = folder is not None
 
     def ref(self, key: str) -> RefState | None:
         """The last state of a ref (``REF:PATH``), or None."""
@@ -125,7 +126,7 @@ class CatalogCache:
             return None
 
     def _write(self, name: str, text: str) -> None:
-        if self._folder is None:
+        if self._folder is None or not self._writable:
             return
         target = self._folder / name
         try:
@@ -133,8 +134,9 @@ class CatalogCache:
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as handle:
                 handle.write(text)
             os.replace(handle.name, target)
-        except OSError as exc:
-            logger.warning("cannot write the runbook cache %s: %s", target, exc)
+        except OSError as exc:  # e.g. a read-only folder: keep to memory from now on, and say so once
+            self._writable = False
+            logger.warning("cannot write the runbook cache %s (%s); caching in memory only", target, exc)
 
 
 def cache_folder(root: Path, api_url: str, full_name: str) -> Path:

@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _SPEC = re.compile(r"^github:(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)@(?P<ref>[^:\s]+)(?::(?P<path>[^\s]*))?$")
 WORKERS = 8
-_FAILURES = (GithubException, requests.RequestException, OSError, SourceError)
+# GitHub answered with an error, could not be reached, or sent something that is not the expected JSON.
+_FAILURES = (GithubException, requests.RequestException, OSError, SourceError, KeyError, TypeError)
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ class GitHubSource:
             raise SourceError(f"cannot load runbooks from {self._location}: {reason}; no earlier catalog is cached")
         logger.warning("runbooks from %s unavailable (%s); using commit %s", self._location, reason, state.sha[:12])
         note = (
-            f"GitHub could not be reached for the runbooks ({reason}); using the last good catalog, "
+            f"Runbooks could not be loaded from GitHub ({reason}); using the last good catalog, "
             f"commit {state.sha[:12]} of {self._location.ref} checked at {state.checked_at}."
         )
         return Snapshot(version=cached.version, files=cached.files, note=note)

@@ -207,7 +207,7 @@ def test_a_github_outage_falls_back_with_a_note_or_fails_clearly(
 
     assert code == 0
     assert out.strip() == "13 runbooks valid, 0 problems"
-    assert err.startswith("note: GitHub could not be reached for the runbooks (HTTP 503")
+    assert err.startswith("note: Runbooks could not be loaded from GitHub (HTTP 503")
 
 
 def test_a_github_source_without_its_token_secret(capsys: pytest.CaptureFixture[str]) -> None:

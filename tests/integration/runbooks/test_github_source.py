@@ -18,6 +18,7 @@ import requests
 
 from app.config import ConfigError, Settings
 from app.fakes.github_api import CONTENTS_MAX_BYTES, FakeGitHub, blob_sha
+from app.fakes.http import HTTPRequest, HTTPResponse
 from app.runbooks.cache import CatalogCache
 from app.runbooks.catalog import load_catalog
 from app.runbooks.github import GitHubLocation, GitHubSource, github_client, github_source, parse_github_spec
@@ -149,7 +150,7 @@ def test_outage_uses_the_last_good_catalog_and_says_so(fake: FakeGitHub, setting
 
     assert [rb.id for rb in catalog.runbooks] == [rb.id for rb in good.runbooks]
     assert catalog.version == good.version
-    assert catalog.note.startswith("GitHub could not be reached for the runbooks (HTTP 503")
+    assert catalog.note.startswith("Runbooks could not be loaded from GitHub (HTTP 503")
     assert f"using the last good catalog, commit {good.version.rsplit('@', 1)[1]} of main" in catalog.note
 
 
@@ -160,7 +161,7 @@ def test_outage_after_a_restart_uses_the_disk_cache(fake: FakeGitHub, settings: 
     snapshot = github_source(SPEC, settings).fetch()
 
     assert len(snapshot.files) == 3
-    assert "GitHub could not be reached" in snapshot.note
+    assert "Runbooks could not be loaded from GitHub" in snapshot.note
 
 
 def test_outage_with_nothing_cached_is_a_clear_error(fake: FakeGitHub, settings: Settings) -> None:
@@ -189,7 +190,7 @@ def test_an_unreachable_host_is_an_outage_too(settings: Settings, fake: FakeGitH
     snapshot = source(nowhere, cache=CatalogCache(folder)).fetch()
 
     assert len(snapshot.files) == 3
-    assert "GitHub could not be reached for the runbooks (ConnectionError" in snapshot.note
+    assert "Runbooks could not be loaded from GitHub (ConnectionError" in snapshot.note
 
 
 @pytest.mark.parametrize(
@@ -274,7 +275,8 @@ def test_an_unwritable_cache_folder_only_costs_requests(
         second = github.fetch()
 
     assert second.files == first.files
-    assert "cannot write the runbook cache" in caplog.text
+    assert caplog.text.count("cannot write the runbook cache") == 1
+    assert "caching in memory only" in caplog.text
 
 
 def test_corrupt_cache_files_are_ignored(fake: FakeGitHub, settings: Settings, tmp_path: Path) -> None:
@@ -289,3 +291,20 @@ def test_corrupt_cache_files_are_ignored(fake: FakeGitHub, settings: Settings, t
     assert len(snapshot.files) == 3
     assert paths(fake, before)[0] == "/repos/acme/ops/commits/main"
     assert "if-none-match" not in fake.requests[before].headers
+
+
+def test_a_response_without_the_expected_fields_is_a_failure_too(fake: FakeGitHub, settings: Settings) -> None:
+    github = source(settings, cache=CatalogCache(settings.state_dir / "cache"))
+    github.fetch()
+    original = fake.handle
+
+    def broken(request: HTTPRequest) -> HTTPResponse:
+        return HTTPResponse.json({"message": "hello"}) if "/commits/" in request.path else original(request)
+
+    fake.handle = broken  # type: ignore[method-assign]
+    fake.repos["acme/ops"].branches["main"] = fake.push("acme/ops", FILES, message="moved")  # the ETag changes
+
+    snapshot = github.fetch()
+
+    assert len(snapshot.files) == 3
+    assert snapshot.note.startswith("Runbooks could not be loaded from GitHub (KeyError: 'sha')")

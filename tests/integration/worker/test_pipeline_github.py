@@ -46,7 +46,7 @@ def test_outage_reply_uses_the_last_good_catalog_and_says_so(
     assert record.status == "ok"
     assert record.runbook_id == "jobs-004"
     assert [note.split(";")[0] for note in record.notes] == [
-        "GitHub could not be reached for the runbooks (HTTP 503 service unavailable)"
+        "Runbooks could not be loaded from GitHub (HTTP 503 service unavailable)"
     ]
     assert "using the last good catalog, commit" in all_text(reply_of(fake, job)["blocks"])
 

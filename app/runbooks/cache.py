@@ -35,11 +35,12 @@ class RefState:
 
 @dataclass(frozen=True)
 class CachedFile:
-    """One runbook file of a snapshot: its path, blob SHA and link."""
+    """One runbook file of a snapshot: its path, blob SHA, link, and why it could not be read (if so)."""
 
     path: str
     sha: str
     link: str
+    error: str = ""
 
 
 class CatalogCache:
@@ -84,7 +85,9 @@ class CatalogCache:
         """Remember a snapshot; ``blob_shas`` maps each file's path to its blob SHA."""
         key = _name(f"{sha}-{path}")
         self._snapshots[key] = snapshot
-        manifest = [asdict(CachedFile(item.path, blob_shas[item.path], item.link)) for item in snapshot.files]
+        manifest = [
+            asdict(CachedFile(item.path, blob_shas[item.path], item.link, item.error)) for item in snapshot.files
+        ]
         self._write(f"snapshots/{key}.json", json.dumps(manifest, indent=1))
 
     def blob(self, sha: str) -> str | None:
@@ -108,10 +111,10 @@ class CatalogCache:
                 item = CachedFile(**entry)
             except TypeError:
                 return None
-            text = self.blob(item.sha)
+            text = "" if item.error else self.blob(item.sha)
             if text is None:
                 return None
-            files.append(RunbookFile(path=item.path, text=text, link=item.link))
+            files.append(RunbookFile(path=item.path, text=text, link=item.link, error=item.error))
         return tuple(files)
 
     def _read_json(self, name: str) -> Any:

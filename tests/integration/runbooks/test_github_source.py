@@ -226,11 +226,16 @@ def test_invalid_runbooks_in_the_repository_are_problems(fake: FakeGitHub, setti
     fake.push("acme/ops", {"runbooks/ok.md": runbook("ok-1", "Fine"), "runbooks/bad.md": "---\nid: [x\n---\n",
                            "runbooks/latin1.md": "---\nid: l\ntitle: caf\xe9\n---\n".encode("latin-1")})
 
-    catalog = load_catalog(source(settings))
+    catalog = load_catalog(github_source(SPEC, settings))
 
     assert [rb.id for rb in catalog.runbooks] == ["ok-1"]
     assert [(p.path, p.line) for p in catalog.problems] == [("bad.md", 2), ("latin1.md", None)]
     assert catalog.problems[1].message.startswith("not UTF-8 text")
+    fake.down = True
+    again = load_catalog(github_source(SPEC, settings))  # after a restart, from the disk cache
+    assert [rb.id for rb in again.runbooks] == ["ok-1"]
+    assert again.problems == catalog.problems
+    assert again.note.startswith("Runbooks could not be loaded from GitHub (HTTP 503")
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,7 @@ def worker_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
             "triage_table": wiring.triage_table,
             "aws_region": Aws.REGION,
             "runbooks": wiring.runbooks,
+            "state_dir": "/tmp/aiops-state",  # noqa: S108 - the only writable folder in Lambda (runbook cache)
             "model": config.model,
             **{name: str(value) for name, value in config.budget.model_dump().items()},  # named as in Settings
             "log_level": config.log_level,

@@ -1,4 +1,4 @@
-"""Benchmarks (not tests): ingress cold import time, warm ack latency, jobs API MCP start-up in the worker.
+"""Benchmarks (not tests): ingress cold import, warm ack latency, jobs API MCP start-up, runbook engine figures.
 
 Run with ``make bench``. Figures are medians and percentiles over repeated runs; the machine is shared,
 so compare ratios between runs rather than absolute numbers.
@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from runbooks_bench import accuracy_rows, github_load_rows
 from slack_sdk import WebClient
 
 from app.config import Settings
@@ -142,6 +143,7 @@ def main() -> None:
         ("jobs API MCP start-up in the worker", f"{statistics.median(mcp_starts):.0f} ms",
          f"first {mcp_starts[0]:.0f} ms, max {max(mcp_starts):.0f} ms", "", f"n={len(mcp_starts)}"),
     ]
+    rows += github_load_rows() + accuracy_rows()
     widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
     header = ("benchmark", "value", "spread", "target", "runs")
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]

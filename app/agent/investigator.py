@@ -59,6 +59,7 @@ def run_agent(model: Model, registry: ToolRegistry, prompt: str, budget: Budget)
     guard = ToolGuard(
         allowed=frozenset([*registry.names(), report_tool]),
         clean=registry.clean,
+        checks=registry.checks,
         unrecorded=frozenset([report_tool]),
     )
     agent = Agent(

@@ -116,7 +116,9 @@ def _evidence(job: Job, runbook: Runbook | None, registry: ToolRegistry, deps: W
         return []
     fields = extract_fields(runbook, job.alert)
     return asyncio.run(
-        collect_evidence(runbook, fields, job.alert.time, registry, timeout=deps.evidence_timeout)
+        collect_evidence(
+            runbook, fields, job.alert.time, registry, timeout=deps.evidence_timeout, refuse=registry.refusal
+        )
     )
 
 

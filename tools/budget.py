@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ERROR_LINE = re.compile(r"(?i)\b(error|exception|traceback|fatal|failed|critical|timeout|killed|oom)\b")
+_ERROR_LINE = re.compile(  # also CamelCase names such as OutOfMemoryError or NullPointerException
+    r"(?i)(?:errors?|exception)\b|\b(?:traceback|fatal|failed|critical|timeout|timed out|killed|oom|oomkilled|panic)\b"
+)
 _NOTE_ROOM = 200  # characters kept free for the note that says what was cut
 DEFAULT_HINT = "narrow the query (shorter window, stricter filter)"
 
@@ -26,13 +28,13 @@ def is_error_line(line: str) -> bool:
 
 
 def clip_line(line: str, max_chars: int) -> str:
-    """One line no longer than about ``max_chars``; when its error words sit past the head, they are kept too."""
+    """One line no longer than about ``max_chars``: its head, and when error words sit past it, those too."""
     if len(line) <= max_chars:
         return line
-    found = _ERROR_LINE.search(line)
-    if found is None or found.end() <= max_chars - 20:
-        return f"{line[:max_chars]}…[+{len(line) - max_chars:,} chars]"
     half = max_chars // 2
+    found = _ERROR_LINE.search(line, half)
+    if found is None:
+        return f"{line[:max_chars]}…[+{len(line) - max_chars:,} chars]"
     start = max(half, found.start() - half // 4)
     window = line[start : start + half]
     return f"{line[:half]} … {window}…[+{len(line) - half - len(window):,} chars]"
@@ -51,7 +53,8 @@ def cap_text(text: str, max_chars: int, *, max_tokens: int | None = None, hint: 
     """Text within ``max_chars`` characters and ``max_tokens`` estimated tokens (plus a short note).
 
     Error lines come first, then the other lines from the top. With several lines, no one line takes more than
-    an eighth of the room. The last line says how much was shown, how many error lines there were, and ``hint``.
+    an eighth of the room, and less when there are many error lines, so that each of them shows. The last line
+    says how much was shown, how many error lines there were, and ``hint``.
     """
     tokens = estimate_tokens(text) if max_tokens is not None else 0
     if len(text) <= max_chars and (max_tokens is None or tokens <= max_tokens):
@@ -61,7 +64,7 @@ def cap_text(text: str, max_chars: int, *, max_tokens: int | None = None, hint: 
     limit = _Limit(room_chars, room_tokens)
     lines = text.splitlines()
     errors = [index for index, line in enumerate(lines) if is_error_line(line)]
-    line_cap = room_chars if len(lines) == 1 else max(room_chars // 8, 80)
+    line_cap = room_chars if len(lines) == 1 else max(min(room_chars // 8, room_chars // (len(errors) + 2)), 160)
     kept, used = _fill(lines, [*errors, *range(len(lines))], limit, line_cap)
     note = (
         f"[cut: showed {used:,} of {len(text):,} characters ({len(errors):,} error lines first); "

@@ -20,6 +20,7 @@ from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
 from google.cloud.logging_v2 import DESCENDING
 from google.cloud.logging_v2.client import Client
+from google.cloud.logging_v2.resource import Resource
 from requests import exceptions as http_errors
 from strands import tool
 
@@ -93,10 +94,23 @@ class _TimeoutHTTP:
         return self._session.request(*args, **kwargs)
 
 
+class _ReadingClient(Client):
+    """A client for reading: the loggers it makes for listed entries do not probe the GCE metadata server.
+
+    The library builds a ``Logger`` per log name it lists, and a ``Logger`` without a resource detects its own
+    environment through ``metadata.google.internal``: seconds of timeouts in a Lambda, for nothing we read.
+    """
+
+    def logger(self, name: str, *, labels: dict[str, str] | None = None, resource: Any = None) -> Any:
+        """A logger bound to this client, with the ``global`` resource unless one is given."""
+        make: Any = super().logger
+        return make(name, labels=labels, resource=resource or Resource(type="global", labels={}))
+
+
 def logging_client(credentials: Credentials, project: str, *, endpoint: str = "", timeout: float = 20.0) -> Client:
     """A Logging client on the HTTP/JSON transport (``endpoint`` overrides Google's, e.g. for a local fake)."""
     options = {"api_endpoint": endpoint.rstrip("/")} if endpoint else None
-    factory: Any = Client
+    factory: Any = _ReadingClient
     return cast(
         Client,
         factory(

@@ -1,8 +1,10 @@
-"""A local fake of the Cloud Logging API's ``entries.list``, with the OAuth endpoints its credentials use.
+"""A local fake of the Cloud Logging API's ``entries.list``, with the token exchange federated credentials use.
 
 Serves ``POST /v2/entries:list`` (filter, ``orderBy``, ``pageSize``/``pageToken``, ``resourceNames``) over
-LogEntry dictionaries, ``POST /token`` (the service-account JWT grant) and ``POST /v1/token`` (the workload
-identity federation token exchange). Every ``entries:list`` call must carry a bearer token one of those issued.
+LogEntry dictionaries, and ``POST /v1/token`` (the workload identity federation token exchange). Every
+``entries:list`` call must carry a bearer token: one the exchange issued, or a JWT signed by a service-account key
+from :meth:`FakeCloudLogging.service_account_info`. Those keys name a private universe domain, so google-auth signs
+its own JWTs and makes no call outside loopback (no OAuth token endpoint, no access-boundary lookup).
 Entries come from a list or from a ``logs.jsonl`` scenario file (one LogEntry JSON object a line).
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -19,6 +22,7 @@ from app.fakes.http import HTTPRequest, HTTPResponse, LocalHTTPFake
 from app.fakes.logging_filter import FilterError, compile_filter, parse_timestamp
 
 DEFAULT_PROJECT = "demo-project"
+UNIVERSE = "aiops.localhost"
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 50
 
@@ -39,6 +43,7 @@ class FakeCloudLogging(LocalHTTPFake):
         self.project = project
         self.entries = [_complete(entry, project, number) for number, entry in enumerate(entries, start=1)]
         self.issued: set[str] = set()
+        self._keys: dict[str, Any] = {}
 
     @classmethod
     def from_file(cls, path: Path, **options: Any) -> FakeCloudLogging:
@@ -61,49 +66,71 @@ class FakeCloudLogging(LocalHTTPFake):
         return cls(entries, **options)
 
     def service_account_info(self) -> dict[str, Any]:
-        """A service-account key (fresh RSA key) whose token endpoint is this fake; the fake must be running."""
+        """A service-account key (a fresh RSA key) that this fake accepts; the fake must be running."""
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import rsa
 
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        key_id = secrets.token_hex(20)
+        with self._lock:
+            self._keys[key_id] = key.public_key()
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ).decode("ascii")
         return {
             "type": "service_account",
             "project_id": self.project,
-            "private_key_id": secrets.token_hex(20),
+            "private_key_id": key_id,
             "private_key": pem,
             "client_email": f"aiops-reader@{self.project}.iam.gserviceaccount.com",
             "client_id": "100000000000000000001",
             "token_uri": f"{self.url}/token",
+            "universe_domain": UNIVERSE,
         }
 
     def handle(self, request: HTTPRequest) -> HTTPResponse:
         """Route one request."""
-        if request.method == "POST" and request.path == "/token":
-            return self._grant(request, "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion")
         if request.method == "POST" and request.path == "/v1/token":
-            return self._grant(request, "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token")
+            return self._exchange(request)
         if request.method == "POST" and request.path == "/v2/entries:list":
             return self._list(request)
         return _error(404, "NOT_FOUND", f"no route {request.method} {request.path}")
 
-    def _grant(self, request: HTTPRequest, grant_type: str, proof: str) -> HTTPResponse:
+    def authorized(self, request: HTTPRequest) -> bool:
+        """Whether the request carries a token this fake issued or a JWT signed by one of its keys."""
+        auth = request.headers.get("authorization", "")
+        if not auth.startswith("Bearer "):
+            return False
+        token = auth.removeprefix("Bearer ")
+        if token in self.issued:
+            return True
+        import jwt
+
+        try:
+            key = self._keys.get(str(jwt.get_unverified_header(token).get("kid")))
+            return key is not None and bool(jwt.decode(token, key, algorithms=["RS256"], options={"verify_aud": False}))
+        except jwt.PyJWTError:
+            return False
+
+    def _exchange(self, request: HTTPRequest) -> HTTPResponse:
         form = {key: values[0] for key, values in parse_qs(request.body.decode("utf-8")).items()}
-        if form.get("grant_type") != grant_type or not form.get(proof):
-            return HTTPResponse.json({"error": "invalid_grant", "error_description": "bad grant"}, status=400)
+        grant = "urn:ietf:params:oauth:grant-type:token-exchange"
+        if form.get("grant_type") != grant or not form.get("subject_token") or not form.get("audience"):
+            return HTTPResponse.json({"error": "invalid_request", "error_description": "bad token exchange"}, 400)
         token = "ya29.fake-" + secrets.token_urlsafe(24)
         with self._lock:
             self.issued.add(token)
-        body = {"access_token": token, "expires_in": 3600, "token_type": "Bearer"}
-        if proof == "subject_token":
-            body["issued_token_type"] = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 - a type name
-        return HTTPResponse.json(body)
+        return HTTPResponse.json(
+            {
+                "access_token": token,
+                "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",  # noqa: S105 - a type name
+                "token_type": "Bearer",
+                "expires_in": 3600,
+            }
+        )
 
     def _list(self, request: HTTPRequest) -> HTTPResponse:
-        auth = request.headers.get("authorization", "")
-        if not auth.startswith("Bearer ") or auth.removeprefix("Bearer ") not in self.issued:
+        if not self.authorized(request):
             return _error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
         body = request.json() or {}
         projects = [name.removeprefix("projects/") for name in body.get("resourceNames", [])]
@@ -144,7 +171,7 @@ def _complete(entry: dict[str, Any], project: str, number: int) -> dict[str, Any
     if not isinstance(timestamp, str):
         raise ValueError(f"log entry {number} has no timestamp")
     try:
-        parse_timestamp(timestamp)
+        timestamp = parse_timestamp(timestamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # as the API does
     except FilterError as exc:
         raise ValueError(f"log entry {number}: {exc}") from exc
     return {

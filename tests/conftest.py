@@ -15,17 +15,33 @@ def fake() -> Iterator[FakeSlackAPI]:
         yield api
 
 
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Fake AWS credentials and region, isolated from any AWS configuration on the machine (for moto)."""
-    for name, value in {
+def _fake_aws_environment(folder: Path) -> dict[str, str]:
+    return {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SECURITY_TOKEN": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
-    }.items():
+        "AWS_CONFIG_FILE": str(folder / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(folder / "no-aws-credentials"),
+    }
+
+
+def _apply_aws_environment(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    for name, value in _fake_aws_environment(folder).items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Fake AWS credentials and region, isolated from any AWS configuration on the machine (for moto)."""
+    _apply_aws_environment(monkeypatch, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_aws_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """``aws_env`` for a whole test module (for a moto account seeded once per module)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _apply_aws_environment(monkeypatch, tmp_path_factory.mktemp("aws"))
+        yield

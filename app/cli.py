@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     runbooks.add_argument("--runbooks", metavar="SRC")
     runbooks.add_argument("--json", action="store_true")
     runbooks.set_defaults(run=_runbooks)
+    mcp = commands.add_parser("mcp", help="the jobs API's OpenAPI-generated MCP server")
+    mcp_commands = mcp.add_subparsers(dest="mcp_command", required=True)
+    serve = mcp_commands.add_parser("serve", help="serve it over stdio or streamable HTTP on 127.0.0.1")
+    serve.add_argument("--spec", required=True, metavar="SPEC", help="OpenAPI spec: path or URL")
+    serve.add_argument("--base-url", required=True, metavar="URL", help="the jobs API's base URL")
+    serve.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    serve.add_argument("--port", type=int, default=8000, help="port for --transport http (default 8000)")
+    serve.set_defaults(run=_mcp_serve)
     return parser
 
 
@@ -105,6 +113,19 @@ def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
     rows = [{"id": m.runbook.id, "title": m.runbook.title, "reason": m.reason, "score": str(m.score)} for m in ranked]
     print(json.dumps(rows, indent=2) if args.json else "\n".join(f"{r['id']:<12} {r['reason']}" for r in rows))
     return 0 if rows else 1
+
+
+def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from tools.openapi_mcp import server_from_settings
+
+    settings = settings.model_copy(update={"jobs_api_spec": args.spec, "jobs_api_base_url": args.base_url})
+    server = server_from_settings(settings)
+    if args.transport == "http":
+        print(f"aiops mcp: serving on http://127.0.0.1:{args.port}/mcp", file=sys.stderr, flush=True)
+        server.run("http", show_banner=False, host="127.0.0.1", port=args.port)
+    else:
+        server.run("stdio", show_banner=False)
+    return 0
 
 
 if __name__ == "__main__":

@@ -67,6 +67,19 @@ class Settings(BaseSettings):
     github_secret_name: str = Field(
         default="aiops/github", description="Secret with the GitHub token (JSON key token)."
     )
+    # Jobs API (OpenAPI → MCP)
+    jobs_api_spec: str = Field(
+        default="", description="OpenAPI spec of the jobs API (path or URL); empty: no jobs API tools."
+    )
+    jobs_api_base_url: str = Field(
+        default="", description="Jobs API base URL; empty: the spec's first server URL."
+    )
+    jobs_api_secret_name: str = Field(
+        default="aiops/jobs-api", description="Secret with the jobs API bearer token (JSON key token)."
+    )
+    jobs_api_extra_operations: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Operation ids exposed beyond GET (comma-separated); empty: read-only."
+    )
     # Cloud Logging, AWS and GitHub tools
     google_project: str = Field(
         default="", description="Google Cloud project whose logs cloud_logging_query reads; empty disables the tool."
@@ -89,6 +102,13 @@ class Settings(BaseSettings):
     @field_validator("alert_channels", "aws_read_services", "github_repos", mode="before")
     @classmethod
     def _split_channels(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("jobs_api_extra_operations", mode="before")
+    @classmethod
+    def _split_operations(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value

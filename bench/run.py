@@ -1,4 +1,4 @@
-"""Benchmarks (not tests): ingress cold import time and warm ack latency.
+"""Benchmarks (not tests): ingress cold import time, warm ack latency, jobs API MCP start-up in the worker.
 
 Run with ``make bench``. Figures are medians and percentiles over repeated runs; the machine is shared,
 so compare ratios between runs rather than absolute numbers.
@@ -7,6 +7,7 @@ so compare ratios between runs rather than absolute numbers.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from app.config import Settings
+from app.fakes.jobs_api import DEFAULT_TOKEN, SAMPLE_SPEC, FakeJobsAPI
 from app.fakes.slack_api import FakeSlackAPI
 from app.fakes.slack_events import event_callback, http_event, message_event
 from app.ingress.app import SlackCredentials
@@ -31,6 +33,11 @@ SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
 _IMPORT_SNIPPET = (
     "import time; t = time.perf_counter(); import app.ingress.handler; print(time.perf_counter() - t)"
+)
+MCP_STARTS = 15
+MCP_IMPORT_RUNS = 5
+_MCP_IMPORT_SNIPPET = (
+    "import time; t = time.perf_counter(); import tools.openapi_mcp; print(time.perf_counter() - t)"
 )
 
 
@@ -53,6 +60,33 @@ def cold_import_seconds() -> list[float]:
             [sys.executable, "-c", _IMPORT_SNIPPET], check=True, capture_output=True, text=True
         ).stdout
         times.append(float(out.strip()))
+    return times
+
+
+def mcp_import_seconds() -> list[float]:
+    """Import time of the jobs API MCP module (fastmcp, mcp) in fresh interpreters: part of the worker's cold start."""
+    return [
+        float(subprocess.run([sys.executable, "-c", _MCP_IMPORT_SNIPPET], check=True, capture_output=True,
+                             text=True).stdout.strip())
+        for _ in range(MCP_IMPORT_RUNS)
+    ]
+
+
+def mcp_startup_ms() -> list[float]:
+    """Time for the worker to get the jobs API tools: spec, secret, FastMCP server, in-process MCP client, tool list."""
+    from tools.openapi_mcp import jobs_api_tools
+
+    os.environ["AIOPS_SECRET_JOBS_API"] = json.dumps({"token": DEFAULT_TOKEN})
+    times = []
+    with FakeJobsAPI([]) as api:
+        settings = Settings(jobs_api_spec=str(SAMPLE_SPEC), jobs_api_base_url=api.url)
+        for _ in range(MCP_STARTS):
+            started = time.perf_counter()
+            tools = jobs_api_tools(settings)
+            times.append((time.perf_counter() - started) * 1000)
+            if len(tools) != 7:
+                raise SystemExit(f"expected 7 jobs API tools, got {len(tools)}")
+            tools[0].mcp_client.stop(None, None, None)
     return times
 
 
@@ -95,12 +129,18 @@ def percentile(values: list[float], fraction: float) -> float:
 def main() -> None:
     imports = cold_import_seconds()
     acks, jobs = warm_ack_ms()
+    mcp_imports = mcp_import_seconds()
+    mcp_starts = mcp_startup_ms()
     rows = [
         ("ingress cold import (fresh process)", f"{statistics.median(imports):.3f} s",
          f"p90 {percentile(imports, 0.9):.3f} s", "< 0.5 s", f"n={len(imports)}"),
         ("warm ack latency p50", f"{percentile(acks, 0.5):.2f} ms", "", "", f"n={len(acks)}"),
         ("warm ack latency p99", f"{percentile(acks, 0.99):.2f} ms", f"max {max(acks):.2f} ms", "< 50 ms",
          f"jobs={jobs}"),
+        ("jobs API MCP import (fresh process)", f"{statistics.median(mcp_imports):.3f} s",
+         f"max {max(mcp_imports):.3f} s", "", f"n={len(mcp_imports)}"),
+        ("jobs API MCP start-up in the worker", f"{statistics.median(mcp_starts):.0f} ms",
+         f"first {mcp_starts[0]:.0f} ms, max {max(mcp_starts):.0f} ms", "", f"n={len(mcp_starts)}"),
     ]
     widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
     header = ("benchmark", "value", "spread", "target", "runs")
@@ -108,7 +148,8 @@ def main() -> None:
     for row in (header, *rows):
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
     summary = {"cold_import_median_s": statistics.median(imports), "ack_p50_ms": percentile(acks, 0.5),
-               "ack_p99_ms": percentile(acks, 0.99)}
+               "ack_p99_ms": percentile(acks, 0.99), "mcp_import_median_s": statistics.median(mcp_imports),
+               "mcp_startup_median_ms": statistics.median(mcp_starts), "mcp_startup_first_ms": mcp_starts[0]}
     print(json.dumps(summary))
 
 

@@ -8,6 +8,7 @@ A fake subclasses :class:`LocalHTTPFake` and implements :meth:`LocalHTTPFake.han
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -63,6 +64,12 @@ class HTTPResponse:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     fake: LocalHTTPFake
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore a client that hung up before the answer (one that timed out); report anything else."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

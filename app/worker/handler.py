@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 from slack_sdk import WebClient
+from strands.types.tools import AgentTool
 
 from app.agent.investigator import Budget
 from app.agent.models import model_from_spec
@@ -61,7 +63,11 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
         source=source_from_spec(settings.runbooks),
         slack=slack,
         store=store,
-        tools=partial(default_tools, result_max_chars=settings.tool_result_max_chars),
+        tools=partial(
+            default_tools,
+            result_max_chars=settings.tool_result_max_chars,
+            jobs_api=_jobs_api_tools(settings),  # the in-process MCP server, started once per cold start
+        ),
         model=partial(model_from_spec, settings.model, settings),  # a fresh model per investigation
         model_spec=settings.model,
         budget=Budget(settings.max_turns, settings.max_total_tokens, settings.timeout_seconds),
@@ -69,9 +75,26 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
     )
 
 
-def default_tools(catalog: Catalog, *, result_max_chars: int) -> ToolRegistry:
-    """The read-only tools of one investigation."""
-    return ToolRegistry(runbook_tools(catalog), result_max_chars=result_max_chars)
+def default_tools(
+    catalog: Catalog, *, result_max_chars: int, jobs_api: Sequence[AgentTool] = ()
+) -> ToolRegistry:
+    """The read-only tools of one investigation.
+
+    Args:
+        catalog: The runbook catalog the investigation matched against.
+        result_max_chars: Cap on each tool result.
+        jobs_api: The jobs API's MCP tools (tools.openapi_mcp.jobs_api_tools), shared by every investigation.
+    """
+    return ToolRegistry([*runbook_tools(catalog), *jobs_api], result_max_chars=result_max_chars)
+
+
+def _jobs_api_tools(settings: Settings) -> list[AgentTool]:
+    """The jobs API's MCP tools; fastmcp is imported only when a spec is configured."""
+    if not settings.jobs_api_spec:
+        return []
+    from tools.openapi_mcp import jobs_api_tools
+
+    return jobs_api_tools(settings)
 
 
 def _store(settings: Settings) -> TriageStore:

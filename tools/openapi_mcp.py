@@ -1,0 +1,286 @@
+"""The platform's jobs API as MCP tools: an OpenAPI spec turned into a FastMCP server, read-only by default.
+
+Only GET operations become tools; every other operation is excluded from the server unless named in
+``AIOPS_JOBS_API_EXTRA_OPERATIONS``. The tools' descriptions are the operations' descriptions in the spec, so the
+spec is where the prompts live. Expected failures (not found, denied, throttled, timed out, backend down) come back
+as short results that say what to do next. The worker reaches the server in-process (:func:`start_in_process`);
+``aiops mcp serve`` serves the same server over stdio or streamable HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import httpx2
+import yaml
+from fastmcp import FastMCP
+from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
+from fastmcp.server.providers.openapi import MCPType, RouteMap
+from fastmcp.tools import ToolResult
+from fastmcp.utilities.openapi import HTTPRoute
+from mcp.client.streamable_http import streamable_http_client
+from mcp_types import CallToolRequestParams
+from strands.tools.mcp import MCPClient
+from strands.types.tools import AgentTool
+
+from app.config import ConfigError, Settings, load_secret
+from tools.redact import redact
+
+logger = logging.getLogger(__name__)
+
+HTTP_TIMEOUT_SECONDS = 10.0
+_LOCAL_ORIGIN = "http://jobs-api-mcp.local"  # never resolved: requests go through an ASGI transport, not a socket
+_DETAIL_CHARS = 200
+
+
+class SpecError(Exception):
+    """The OpenAPI spec cannot be read, is not an OpenAPI document, or does not define a named operation."""
+
+
+def load_spec(source: str, *, http: httpx.Client | None = None) -> dict[str, Any]:
+    """The OpenAPI document at a path or an ``http(s)://`` URL, in YAML or JSON.
+
+    Raises:
+        SpecError: It cannot be fetched or parsed, or it has no ``openapi`` version and ``paths``.
+    """
+    if source.startswith(("http://", "https://")):
+        text = _fetch(source, http)
+    else:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SpecError(f"cannot read OpenAPI spec {source}: {exc.strerror}") from exc
+    try:
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"OpenAPI spec {source} is neither YAML nor JSON: {exc}") from exc
+    if not isinstance(spec, dict) or not str(spec.get("openapi", "")).startswith("3") or "paths" not in spec:
+        raise SpecError(f"{source} is not an OpenAPI 3 document (needs 'openapi: 3.x' and 'paths')")
+    return spec
+
+
+def _fetch(url: str, http: httpx.Client | None) -> str:
+    client = http or httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
+    try:
+        response = client.get(url)
+        response.raise_for_status()
+        return response.text
+    except httpx.HTTPError as exc:
+        raise SpecError(f"cannot fetch OpenAPI spec {url}: {exc}") from exc
+    finally:
+        if http is None:
+            client.close()
+
+
+def operations(spec: dict[str, Any]) -> dict[str, str]:
+    """Every operation id in the spec with its HTTP method, e.g. ``{"jobs_get_job": "GET"}``."""
+    found: dict[str, str] = {}
+    for item in (spec.get("paths") or {}).values():
+        for method, operation in (item or {}).items():
+            if isinstance(operation, dict) and operation.get("operationId"):
+                found[str(operation["operationId"])] = method.upper()
+    return found
+
+
+def api_client(
+    base_url: str,
+    token: str,
+    *,
+    timeout: float = HTTP_TIMEOUT_SECONDS,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> httpx2.AsyncClient:
+    """The HTTP client the tools call the API with: the bearer token on every request, a short timeout."""
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    return httpx2.AsyncClient(base_url=base_url, headers=headers, timeout=timeout, transport=transport)
+
+
+def build_server(
+    spec: dict[str, Any], client: httpx2.AsyncClient, *, extra_operations: Collection[str] = (), name: str = "jobs-api"
+) -> FastMCP:
+    """The MCP server of the spec's safe operations, plus any ``extra_operations`` named by id.
+
+    Raises:
+        SpecError: An extra operation id is not in the spec.
+    """
+    known = operations(spec)
+    unknown = sorted(set(extra_operations) - set(known))
+    if unknown:
+        raise SpecError(f"extra operations not in the spec: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    extra = frozenset(extra_operations)
+
+    def allow_named(route: HTTPRoute, mcp_type: MCPType) -> MCPType | None:
+        return MCPType.TOOL if route.operation_id in extra else None
+
+    server: FastMCP = FastMCP.from_openapi(
+        spec,
+        client=client,
+        name=name,
+        route_maps=[RouteMap(methods=["GET"], mcp_type=MCPType.TOOL), RouteMap(mcp_type=MCPType.EXCLUDE)],
+        route_map_fn=allow_named,
+        validate_output=False,  # an incident is often a record missing a field: still show it to the model
+    )
+    server.add_middleware(ShortResults())
+    # Failures become results below and are logged once there; the server's own log would add a traceback each.
+    logging.getLogger("fastmcp.server.server").setLevel(logging.CRITICAL)
+    return server
+
+
+class ShortResults(Middleware):
+    """Turns failed calls into short results the model can act on, and JSON answers into one field a line."""
+
+    async def on_call_tool(
+        self, context: MiddlewareContext[CallToolRequestParams], call_next: CallNext[CallToolRequestParams, ToolResult]
+    ) -> ToolResult:
+        """Run the call; a failure becomes an error result, a JSON answer an indented text (capped line by line)."""
+        name = context.message.name
+        try:
+            result = await call_next(context)
+        except Exception as exc:  # every failure is an answer for the model, never a crash of the investigation
+            text = failure_text(name, exc)
+            logger.warning("jobs API tool %s failed: %s", name, redact(text))
+            return ToolResult(content=text, is_error=True)
+        if result.structured_content is not None and not result.is_error:
+            text = json.dumps(result.structured_content, indent=1, ensure_ascii=False)
+            return ToolResult(content=text, structured_content=result.structured_content)
+        return result
+
+
+def failure_text(tool: str, exc: BaseException) -> str:
+    """A short description of a failed call and of what to do next."""
+    response = _in_chain(exc, httpx2.HTTPStatusError)
+    if isinstance(response, httpx2.HTTPStatusError):
+        return _status_text(tool, response.response)
+    if _in_chain(exc, httpx2.TimeoutException) or "timed out" in str(exc):
+        return (
+            f"{tool}: the jobs API did not answer in time (timed out). Retry once; if it times out again, continue "
+            "with other evidence and say this could not be checked."
+        )
+    transport = _in_chain(exc, httpx2.TransportError)
+    if transport is not None:
+        return (
+            f"{tool}: cannot reach the jobs API ({type(transport).__name__}); it may be down. Continue with other "
+            "evidence and say this could not be checked."
+        )
+    root = exc
+    while root.__cause__ is not None:
+        root = root.__cause__
+    return f"{tool} failed: {_short(str(root))}. Check the arguments against the tool's parameters."
+
+
+def _status_text(tool: str, response: httpx2.Response) -> str:
+    status, detail = response.status_code, _detail(response)
+    if status == 404:
+        return (
+            f"{tool}: not found (HTTP 404{detail}). The id or name does not exist; check it, or list what exists "
+            "(jobs_list_jobs, jobs_list_queues)."
+        )
+    if status in (401, 403):
+        return (
+            f"{tool}: access denied (HTTP {status}{detail}); the bot's jobs API token was refused. Do not retry; say "
+            "this evidence could not be read."
+        )
+    if status == 429:
+        wait = response.headers.get("retry-after")
+        after = f" for {wait} s" if wait else ""
+        return (
+            f"{tool}: throttled by the jobs API (HTTP 429{detail}). Wait{after} before calling it again, make fewer "
+            "calls, or continue with other evidence."
+        )
+    if status >= 500:
+        return (
+            f"{tool}: the jobs API failed (HTTP {status}{detail}); the backend may be down. Continue with other "
+            "evidence and say this could not be checked."
+        )
+    return f"{tool}: the jobs API rejected the request (HTTP {status}{detail}). Fix the arguments and retry."
+
+
+def _detail(response: httpx2.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.text
+    message = body.get("message") if isinstance(body, dict) else body
+    return f": {_short(str(message))}" if message else ""
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _DETAIL_CHARS else text[: _DETAIL_CHARS - 1] + "…"
+
+
+def _in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def server_from_settings(settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None) -> FastMCP:
+    """The jobs API server from ``AIOPS_JOBS_API_*``; the token comes from the secret, fetched here once.
+
+    Raises:
+        ConfigError: No spec is configured, the spec or the secret cannot be loaded, no base URL is known, or an
+            extra operation is not in the spec.
+    """
+    if not settings.jobs_api_spec:
+        raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
+    try:
+        spec = load_spec(settings.jobs_api_spec)
+        base_url = settings.jobs_api_base_url or _first_server(spec)
+        token = load_secret(settings, settings.jobs_api_secret_name, required=("token",))["token"]
+        client = api_client(base_url, token, transport=transport)
+        return build_server(spec, client, extra_operations=settings.jobs_api_extra_operations)
+    except SpecError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _first_server(spec: dict[str, Any]) -> str:
+    servers = spec.get("servers") or [{}]
+    url = servers[0].get("url") if isinstance(servers[0], dict) else None
+    if not url or "{" in str(url):
+        raise SpecError("no jobs API base URL: set AIOPS_JOBS_API_BASE_URL (the spec names no plain server URL)")
+    return str(url)
+
+
+def start_in_process(server: FastMCP, *, startup_timeout: int = 30) -> MCPClient:
+    """A started Strands MCP client connected to ``server`` inside this process.
+
+    The client speaks MCP's streamable HTTP to the server's ASGI app through an in-memory transport: no socket,
+    no network hop, only public APIs. Start it once per cold start; it serves every investigation after that.
+    """
+    app = server.http_app(stateless_http=True, json_response=True)
+
+    @asynccontextmanager
+    async def transport() -> AsyncIterator[Any]:
+        async with (
+            app.router.lifespan_context(app),
+            httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=_LOCAL_ORIGIN) as http,
+            streamable_http_client(f"{_LOCAL_ORIGIN}/mcp", http_client=http) as streams,
+        ):
+            yield streams
+
+    client = MCPClient(transport, startup_timeout=startup_timeout)
+    client.start()
+    return client
+
+
+def jobs_api_tools(settings: Settings) -> list[AgentTool]:
+    """The jobs API's tools for the agent and the evidence steps; none when no spec is configured.
+
+    Raises:
+        ConfigError: The jobs API is configured but cannot be set up.
+    """
+    if not settings.jobs_api_spec:
+        return []
+    client = start_in_process(server_from_settings(settings))
+    return list(client.list_tools_sync())

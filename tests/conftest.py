@@ -1,7 +1,9 @@
 """Fixtures for the whole suite."""
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +47,21 @@ def module_aws_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         _apply_aws_environment(monkeypatch, tmp_path_factory.mktemp("aws"))
         yield
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Refuse, remember and finally fail on every name lookup outside loopback (libraries may swallow the error)."""
+    attempts: list[str] = []
+    resolve = socket.getaddrinfo
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in ("127.0.0.1", "localhost", "::1"):
+            attempts.append(name)
+            raise socket.gaierror(f"tests may only reach loopback, not {name}")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    yield attempts
+    assert attempts == [], f"tried to reach {sorted(set(attempts))}"

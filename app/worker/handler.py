@@ -22,7 +22,8 @@ from app.runbooks.source import source_from_spec
 from app.slack.poster import Poster, SlackPoster
 from app.storage.triage import DynamoTriageStore, SQLiteTriageStore, TriageStore
 from app.worker.pipeline import WorkerDeps, investigate
-from tools.registry import ToolRegistry
+from app.worker.toolsets import investigation_tools
+from tools.registry import ToolRegistry, ToolSet
 from tools.runbooks import runbook_tools
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
             default_tools,
             result_max_chars=settings.tool_result_max_chars,
             jobs_api=_jobs_api_tools(settings),  # the in-process MCP server, started once per cold start
+            investigation=investigation_tools(settings),  # Cloud Logging, AWS and GitHub clients, built once
         ),
         model=partial(model_from_spec, settings.model, settings),  # a fresh model per investigation
         model_spec=settings.model,
@@ -76,7 +78,11 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
 
 
 def default_tools(
-    catalog: Catalog, *, result_max_chars: int, jobs_api: Sequence[AgentTool] = ()
+    catalog: Catalog,
+    *,
+    result_max_chars: int,
+    jobs_api: Sequence[AgentTool] = (),
+    investigation: Sequence[ToolSet] = (),
 ) -> ToolRegistry:
     """The read-only tools of one investigation.
 
@@ -84,8 +90,11 @@ def default_tools(
         catalog: The runbook catalog the investigation matched against.
         result_max_chars: Cap on each tool result.
         jobs_api: The jobs API's MCP tools (tools.openapi_mcp.jobs_api_tools), shared by every investigation.
+        investigation: Cloud Logging, AWS and GitHub tool sets with their argument checks
+            (app.worker.toolsets.investigation_tools), shared by every investigation.
     """
-    return ToolRegistry([*runbook_tools(catalog), *jobs_api], result_max_chars=result_max_chars)
+    own = ToolSet([*runbook_tools(catalog), *jobs_api])
+    return ToolRegistry.from_sets([own, *investigation], result_max_chars=result_max_chars)
 
 
 def _jobs_api_tools(settings: Settings) -> list[AgentTool]:

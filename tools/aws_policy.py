@@ -3,7 +3,7 @@
 A call is allowed only when all of these hold:
 
 1. its service is one of the configured read services;
-2. its operation is a real API operation of that service (not a client helper such as ``get_paginator`` or
+2. its operation is a real API operation of that service (not a client-side method such as ``get_paginator`` or
    ``generate_presigned_url``);
 3. the operation is read-style (``describe_``, ``list_``, ``get_``, ``filter_``, ``lookup_``) or is a Logs Insights
    query (``logs.start_query``);

@@ -63,6 +63,11 @@ def _search_refusal(repos: Sequence[str], query: Any, repo: str) -> str | None:
 
 def github_tools(client: Github, repos: Sequence[str]) -> ToolSet:
     """``github_search_code`` and ``github_read_file`` limited to ``repos`` (``OWNER/REPO``)."""
+    tools = [_search_tool(client, repos), _read_tool(client, repos)]
+    return ToolSet(tools, checks={item.tool_name: github_check(repos) for item in tools})
+
+
+def _search_tool(client: Github, repos: Sequence[str]) -> Any:
     readable = ", ".join(repos)
 
     @tool
@@ -101,6 +106,10 @@ def github_tools(client: Github, repos: Sequence[str]) -> ToolSet:
             lines += [f"    {fragment}" for fragment in _fragments(hit)]
         return "\n".join(lines)
 
+    return github_search_code
+
+
+def _read_tool(client: Github, repos: Sequence[str]) -> Any:
     @tool
     def github_read_file(repo: str, path: str, ref: str = "") -> Any:
         """Read one file (or list one folder) of a platform repository at a branch, tag or commit.
@@ -125,9 +134,7 @@ def github_tools(client: Github, repos: Sequence[str]) -> ToolSet:
         except (GithubException, http_errors.RequestException) as exc:
             return error_result(failure_text("github_read_file", exc, f"{repo}/{path}@{ref or 'default branch'}"))
 
-    return ToolSet([github_search_code, github_read_file], checks=dict.fromkeys(
-        ("github_search_code", "github_read_file"), github_check(repos)
-    ))
+    return github_read_file
 
 
 def _fragments(hit: Any) -> list[str]:

@@ -33,7 +33,7 @@ class FakeCloudLogging(LocalHTTPFake):
     Attributes:
         entries: The LogEntry dictionaries served (``logName`` and ``resource`` filled in when missing).
         project: The project whose logs entries without a ``logName`` belong to.
-        issued: Access tokens handed out by the token endpoints.
+        issued: Access tokens handed out by the token exchange.
     """
 
     name = "fake-cloud-logging"
@@ -84,7 +84,7 @@ class FakeCloudLogging(LocalHTTPFake):
             "private_key": pem,
             "client_email": f"aiops-reader@{self.project}.iam.gserviceaccount.com",
             "client_id": "100000000000000000001",
-            "token_uri": f"{self.url}/token",
+            "token_uri": f"{self.url}/token",  # never called: keys of a private universe sign their own JWTs
             "universe_domain": UNIVERSE,
         }
 

@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# jsii (under aws-cdk-lib) warns on every start when Node 20 runs it; the CDK app works on it.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: setup demo test lint typecheck unit bench clean
+.PHONY: setup demo test lint typecheck unit bench clean assets synth deploy test-assets
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,cdk]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -21,7 +23,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 typecheck: setup
-	$(BIN)/mypy app tools
+	$(BIN)/mypy app tools infra
 
 unit: setup
 	$(BIN)/pytest
@@ -30,6 +32,22 @@ test: lint typecheck unit
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.assets
+	$(BIN)/pytest -q -m assets tests/infra
+
+# Lambda assets: Linux arm64 wheels from pip into build/assets/ (no Docker); reused when nothing changed.
+assets: setup
+	$(BIN)/python -m infra.assets build
+
+# Offline synthesis with the cdk-nag AWS Solutions checks; fails on any unaccepted finding.
+synth: assets
+	CDK_OUTDIR=cdk.out $(BIN)/python -m infra.app
+
+deploy: assets
+	npx --yes aws-cdk@2 deploy
+
+test-assets: setup
+	$(BIN)/pytest -m assets
 
 clean:
-	rm -rf $(VENV) .aiops-state .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .aiops-state .pytest_cache .mypy_cache .ruff_cache build cdk.out

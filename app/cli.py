@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import tempfile
@@ -40,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     triage.set_defaults(run=_triage)
     runbooks = commands.add_parser("runbooks", help="validate, list or match the runbook catalog")
     runbooks.add_argument("action", choices=["check", "list", "match"])
-    runbooks.add_argument("text", nargs="?", help="alert text for match")
+    runbooks.add_argument("text", nargs="?", metavar="SRC|TEXT", help="source for check/list; alert text for match")
     runbooks.add_argument("--runbooks", metavar="SRC")
     runbooks.add_argument("--json", action="store_true")
     runbooks.set_defaults(run=_runbooks)
@@ -87,32 +86,9 @@ def _triage(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
-    from app.models import Alert
-    from app.runbooks.catalog import load_catalog
-    from app.runbooks.source import SourceError, source_from_spec
+    from app.runbooks.commands import run_runbooks_command
 
-    try:
-        catalog = load_catalog(source_from_spec(args.runbooks or settings.runbooks))
-    except SourceError as exc:
-        print(f"aiops runbooks: {exc}", file=sys.stderr)
-        return 1
-    if args.action == "check":
-        for problem in catalog.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(catalog.runbooks)} runbooks valid, {len(catalog.problems)} problems")
-        return 1 if catalog.problems else 0
-    if args.action == "list":
-        rows = [{"id": rb.id, "title": rb.title, "severity": rb.severity, "path": rb.path} for rb in catalog.runbooks]
-        print(json.dumps(rows, indent=2) if args.json else "\n".join(f"{r['id']:<12} {r['title']}" for r in rows))
-        return 0
-    if not args.text:
-        print("aiops runbooks match: give the alert text", file=sys.stderr)
-        return 2
-    match = catalog.match(Alert(text=args.text))
-    ranked = [match] if match else catalog.search(args.text)
-    rows = [{"id": m.runbook.id, "title": m.runbook.title, "reason": m.reason, "score": str(m.score)} for m in ranked]
-    print(json.dumps(rows, indent=2) if args.json else "\n".join(f"{r['id']:<12} {r['reason']}" for r in rows))
-    return 0 if rows else 1
+    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings)
 
 
 def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:

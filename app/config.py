@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     state_dir: Path = Field(default=Path(".aiops-state"), description="Folder for the local SQLite stores.")
     aws_region: str = Field(default="us-east-1", description="Region for every AWS client (pinned).")
     # Investigation
-    runbooks: str = Field(default="runbooks", description="Runbook catalog source: folder path.")
+    runbooks: str = Field(
+        default="runbooks", description="Runbook catalog source: a folder path or github:OWNER/REPO@REF:PATH."
+    )
     model: str = Field(default="none", description="Model spec, e.g. none, scripted:PATH, bedrock:MODEL_ID.")
     max_turns: int = Field(default=8, ge=1, description="Agent turns per investigation.")
     max_total_tokens: int = Field(default=60_000, ge=1000, description="Tokens (input+output) per investigation.")

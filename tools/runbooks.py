@@ -1,4 +1,4 @@
-"""Runbook tools: let the agent find and read runbooks from the same catalog the engine matched against."""
+"""Runbook tools: let the agent find and read runbooks from the same catalog and index the engine matched with."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ def runbook_tools(catalog: Catalog) -> list[AgentTool]:
 
         Use this when the alert matched no runbook, or the evidence points to a different failure than the
         matched runbook describes. Pass a few distinctive words (an error string, a service name), not a
-        sentence. Returns up to ``limit`` (1-10) runbooks as "id — title (tags)", best first. An empty
-        result means no runbook covers these words: investigate from first principles and say so.
+        sentence. Returns up to ``limit`` (1-10) runbooks, best first, as "id — title (tags)" with the BM25
+        score and the words they share with the query; "weak" marks a match below the threshold at which the
+        engine would pick a runbook by itself. An empty result means no runbook covers these words:
+        investigate from first principles and say so.
 
         Args:
             query: Words to look for, e.g. "CannotPullContainerError ecs image".
@@ -28,7 +30,8 @@ def runbook_tools(catalog: Catalog) -> list[AgentTool]:
         if not found:
             return f"No runbook matches {query!r}."
         return "\n".join(
-            f"{item.runbook.id} — {item.runbook.title} ({', '.join(item.runbook.tags)}) score={item.score}"
+            f"{item.runbook.id} — {item.runbook.title} ({', '.join(item.runbook.tags)})"
+            f"{'' if item.claimed else ' [weak]'}: {item.reason}"
             for item in found
         )
 
@@ -43,10 +46,13 @@ def runbook_tools(catalog: Catalog) -> list[AgentTool]:
         Args:
             runbook_id: A runbook id such as "jobs-004".
         """
-        runbook = catalog.get(runbook_id)
+        runbook = catalog.get(runbook_id.strip())
         if runbook is None:
             known = ", ".join(rb.id for rb in catalog.runbooks) or "none"
             return f"Unknown runbook id {runbook_id!r}. Known ids: {known}."
-        return f"# {runbook.title} (id {runbook.id}, severity {runbook.severity})\n\n{runbook.body}"
+        return (
+            f"Runbook {runbook.id} (severity {runbook.severity}): the team's directions, not findings about this "
+            f"incident.\n<runbook id=\"{runbook.id}\" title=\"{runbook.title}\">\n{runbook.body}\n</runbook>"
+        )
 
     return [search_runbooks, read_runbook]

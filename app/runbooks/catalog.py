@@ -1,140 +1,118 @@
-"""Parse runbook files into a catalog, match alerts against it and extract fields."""
+"""A catalog of validated runbooks: matching alerts (rules first, lexical ranking second) and field extraction."""
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
-from pydantic import ValidationError
+from typing import Literal
 
 from app.models import Alert
+from app.runbooks.index import LexicalIndex, Ranked
 from app.runbooks.model import MatchRule, Runbook
-from app.runbooks.source import RunbookFile, RunbookSource, Snapshot
+from app.runbooks.parse import Problem, RunbookError, id_line, parse_runbook
+from app.runbooks.source import RunbookSource, Snapshot
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
-_WORD = re.compile(r"[a-z0-9_]{2,}")
-
-
-@dataclass(frozen=True)
-class CatalogProblem:
-    """A runbook file that could not be loaded, and why."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+MIN_LEXICAL_SCORE = 5.0
+"""A lexical match is claimed only from this BM25 score up (measured in tests/unit/runbooks/test_match_accuracy.py)."""
+MIN_COVERAGE = 0.25
+"""…and only when the runbook holds this share of the alert's word weight (alerts about unknown systems stay out)."""
 
 
 @dataclass(frozen=True)
 class Match:
-    """A runbook chosen for an alert, with the reason."""
+    """A runbook ranked for an alert or a query, and why.
+
+    Attributes:
+        runbook: The runbook.
+        reason: Which rule matched, or which words the two share.
+        score: 1.0 for a rule; the BM25 score for a lexical match.
+        kind: ``rule`` (a front-matter rule matched) or ``lexical`` (ranking only).
+        claimed: Whether this is good enough to pick the runbook: always for a rule, above the threshold otherwise.
+    """
 
     runbook: Runbook
     reason: str
     score: float = 1.0
+    kind: Literal["rule", "lexical"] = "rule"
+    claimed: bool = True
 
 
 @dataclass
 class Catalog:
-    """The runbooks of one source version."""
+    """The runbooks of one source version, with their lexical index."""
 
     runbooks: tuple[Runbook, ...]
     version: str = ""
     note: str = ""
-    problems: tuple[CatalogProblem, ...] = ()
-    _index: dict[str, Runbook] = field(default_factory=dict, repr=False)
+    problems: tuple[Problem, ...] = ()
+    min_score: float = MIN_LEXICAL_SCORE
+    min_coverage: float = MIN_COVERAGE
+    _by_id: dict[str, Runbook] = field(default_factory=dict, repr=False)
+    _index: LexicalIndex = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._index = {runbook.id: runbook for runbook in self.runbooks}
+        self._by_id = {runbook.id: runbook for runbook in self.runbooks}
+        self._index = LexicalIndex(self.runbooks)
 
     def get(self, runbook_id: str) -> Runbook | None:
         """The runbook with this id, or None."""
-        return self._index.get(runbook_id)
+        return self._by_id.get(runbook_id)
 
     def match(self, alert: Alert) -> Match | None:
-        """The first runbook whose front-matter rules match the alert."""
+        """The runbook for the alert: a front-matter rule first, else the best lexical match above the threshold."""
+        ranked = self.rank(alert, limit=1)
+        return ranked[0] if ranked and ranked[0].claimed else None
+
+    def rank(self, alert: Alert, limit: int = 5) -> list[Match]:
+        """Candidates best first: runbooks whose rules match (by lexical score among them), then lexical ones."""
+        lexical = {item.runbook.id: item for item in self._index.rank(_query(alert))}
+        ruled = []
         for runbook in self.runbooks:
-            for rule in runbook.match:
-                if re.search(rule.regex, _field_value(alert, rule)):
-                    return Match(runbook=runbook, reason=f"{rule.field} matches /{rule.regex}/")
-        return None
+            rule = next((rule for rule in runbook.match if re.search(rule.regex, _field_value(alert, rule))), None)
+            if rule is not None:
+                score = lexical[runbook.id].score if runbook.id in lexical else 0.0
+                ruled.append((score, Match(runbook, f"{rule.field} matches /{rule.regex}/")))
+        ruled.sort(key=lambda pair: -pair[0])
+        taken = {match.runbook.id for _, match in ruled}
+        others = [self._lexical(item) for item in lexical.values() if item.runbook.id not in taken]
+        return ([match for _, match in ruled] + others)[:limit]
 
     def search(self, query: str, limit: int = 5) -> list[Match]:
-        """Runbooks ranked by word overlap with the query (title and tags weigh more than the body)."""
-        terms = _words(query)
-        if not terms or not self.runbooks:
-            return []
-        docs = {rb.id: _words(" ".join([rb.title] * 3 + list(rb.tags) * 2 + [rb.body])) for rb in self.runbooks}
-        frequency = Counter(term for words in docs.values() for term in set(words))
-        total = len(docs)
-        scored = []
-        for runbook in self.runbooks:
-            counts = Counter(docs[runbook.id])
-            score = sum(
-                math.log(1 + total / frequency[term]) * counts[term] / (counts[term] + 1.5)
-                for term in set(terms)
-                if counts[term]
-            )
-            if score > 0:
-                scored.append(Match(runbook=runbook, reason="words in common", score=round(score, 3)))
-        return sorted(scored, key=lambda item: -item.score)[:limit]
+        """Runbooks ranked by BM25 over title, tags and body for free text (the agent's search_runbooks)."""
+        return [self._lexical(item) for item in self._index.rank(query, limit=limit)]
+
+    def _lexical(self, item: Ranked) -> Match:
+        claimed = item.score >= self.min_score and item.coverage >= self.min_coverage
+        return Match(item.runbook, item.reason(), item.score, "lexical", claimed)
 
 
-def load_catalog(source: RunbookSource) -> Catalog:
-    """Fetch and parse a source; files that fail to parse are reported, not silently dropped."""
-    return parse_snapshot(source.fetch())
+def load_catalog(source: RunbookSource, tool_names: frozenset[str] | None = None) -> Catalog:
+    """Fetch and parse a source; files that fail to parse are reported as problems, never silently dropped.
+
+    Raises:
+        SourceError: The source cannot be read and has no last good version.
+    """
+    return parse_snapshot(source.fetch(), tool_names)
 
 
-def parse_snapshot(snapshot: Snapshot) -> Catalog:
-    """Parse every file of a snapshot; duplicate ids are problems too."""
+def parse_snapshot(snapshot: Snapshot, tool_names: frozenset[str] | None = None) -> Catalog:
+    """Parse every file of a snapshot; a duplicate id is a problem and the first file keeps the id."""
     runbooks: list[Runbook] = []
-    problems: list[CatalogProblem] = []
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
     for item in snapshot.files:
         try:
-            runbook = parse_runbook(item)
+            runbook = parse_runbook(item, tool_names)
         except RunbookError as exc:
-            problems.append(CatalogProblem(item.path, str(exc)))
+            problems += exc.problems
             continue
         if runbook.id in seen:
-            problems.append(CatalogProblem(item.path, f"duplicate id {runbook.id!r} (also in {seen[runbook.id]})"))
+            problems.append(Problem(item.path, f"duplicate id {runbook.id!r} (also in {seen[runbook.id]})",
+                                    id_line(item), "id"))
             continue
         seen[runbook.id] = item.path
         runbooks.append(runbook)
     return Catalog(tuple(runbooks), version=snapshot.version, note=snapshot.note, problems=tuple(problems))
-
-
-class RunbookError(Exception):
-    """A runbook file is malformed."""
-
-
-def parse_runbook(item: RunbookFile) -> Runbook:
-    """Parse one Markdown file with YAML front matter.
-
-    Raises:
-        RunbookError: The front matter is missing, not YAML, or not a valid runbook.
-    """
-    found = _FRONT_MATTER.match(item.text)
-    if found is None:
-        raise RunbookError("no YAML front matter (the file must start with a '---' line)")
-    try:
-        meta = yaml.safe_load(found.group(1))
-    except yaml.YAMLError as exc:
-        raise RunbookError(f"front matter is not valid YAML: {exc}") from exc
-    if not isinstance(meta, dict):
-        raise RunbookError("front matter must be a mapping")
-    try:
-        return Runbook(**meta, body=found.group(2).strip(), path=item.path, link=item.link)
-    except ValidationError as exc:
-        details = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
-        raise RunbookError(details) from exc
-    except TypeError as exc:
-        raise RunbookError(str(exc)) from exc
 
 
 def extract_fields(runbook: Runbook, alert: Alert) -> dict[str, str]:
@@ -144,16 +122,17 @@ def extract_fields(runbook: Runbook, alert: Alert) -> dict[str, str]:
     for name, pattern in runbook.extract.items():
         found = re.search(pattern, text)
         if found:
-            fields[name] = found.group(1) if found.groups() else found.group(0)
+            value = found.group(1) if found.groups() else found.group(0)
+            if value:
+                fields[name] = value
     return fields
+
+
+def _query(alert: Alert) -> str:
+    return "\n".join([alert.full_text(), alert.source, *alert.labels.values()])
 
 
 def _field_value(alert: Alert, rule: MatchRule) -> str:
     if rule.field.startswith("labels."):
         return alert.labels.get(rule.field.removeprefix("labels."), "")
-    value: Any = {"text": alert.full_text(), "title": alert.title, "source": alert.source}[rule.field]
-    return str(value)
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return {"text": alert.full_text(), "title": alert.title, "source": alert.source}[rule.field]

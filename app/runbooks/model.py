@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 _FIELD = re.compile(r"^(text|title|source|labels\.[A-Za-z0-9_.-]+)$")
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+"""A ``{field}`` template in an evidence argument."""
+RELATIVE_TIME = re.compile(r"^([+-])(\d+)([smhd])$")
+"""A time relative to the alert: ``-15m``, ``+12h``, ``-2d``, ``-30s``."""
+TIME_ARGS = frozenset({"since", "until", "StartTime", "EndTime", "startTime", "endTime"})
+"""Argument names (at any depth) whose relative values become times around the alert."""
+
+
+def _compiles(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regex {value!r}: {exc}") from exc
+    return value
+
+
+def _known_field(value: str) -> str:
+    if not _FIELD.match(value):
+        raise ValueError(f"must be text, title, source or labels.<name>, not {value!r}")
+    return value
+
+
+Regex = Annotated[str, AfterValidator(_compiles)]
+AlertField = Annotated[str, AfterValidator(_known_field)]
 
 
 class MatchRule(BaseModel):
@@ -15,24 +40,8 @@ class MatchRule(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    regex: str
-    field: str = "text"
-
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"invalid regex {value!r}: {exc}") from exc
-        return value
-
-    @field_validator("field")
-    @classmethod
-    def _known_field(cls, value: str) -> str:
-        if not _FIELD.match(value):
-            raise ValueError(f"field must be text, title, source or labels.<name>, not {value!r}")
-        return value
+    regex: Regex
+    field: AlertField = "text"
 
 
 class EvidenceSpec(BaseModel):
@@ -41,8 +50,12 @@ class EvidenceSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9_-]+$")
-    tool: str
+    tool: str = Field(min_length=1)
     args: dict[str, Any] = Field(default_factory=dict)
+
+    def placeholders(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        """Every ``{field}`` used in the arguments, with the argument's path (e.g. ``("params", "cluster")``)."""
+        yield from _placeholders(self.args, ())
 
 
 class Runbook(BaseModel):
@@ -55,18 +68,23 @@ class Runbook(BaseModel):
     severity: Literal["low", "medium", "high", "critical"] = "medium"
     tags: tuple[str, ...] = ()
     match: tuple[MatchRule, ...] = ()
-    extract: dict[str, str] = Field(default_factory=dict)
+    extract: dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], Regex] = Field(default_factory=dict)
     evidence: tuple[EvidenceSpec, ...] = ()
     body: str = ""
     path: str = ""
     link: str = ""
 
-    @field_validator("extract")
-    @classmethod
-    def _extract_compiles(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, pattern in value.items():
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"extract.{name}: invalid regex {pattern!r}: {exc}") from exc
-        return value
+
+FRONT_MATTER_KEYS = frozenset(Runbook.model_fields) - {"body", "path", "link"}
+
+
+def _placeholders(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        for name in PLACEHOLDER.findall(value):
+            yield path, name
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _placeholders(item, (*path, index))

@@ -1,19 +1,23 @@
-"""Where runbook files come from. A folder today; a GitHub repository implements the same protocol."""
+"""Where runbook files come from: a local folder here; a GitHub repository in ``app.runbooks.github``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 
 @dataclass(frozen=True)
 class RunbookFile:
-    """One Markdown file as read from a source."""
+    """One Markdown file as read from a source; ``error`` says why its text could not be read."""
 
     path: str
     text: str
     link: str = ""
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,29 @@ class FolderSource:
         for path in sorted(self._root.rglob("*.md")):
             if path.name.lower() == "readme.md":
                 continue
-            relative = path.relative_to(self._root).as_posix()
-            text = path.read_text(encoding="utf-8")
-            files.append(RunbookFile(path=relative, text=text, link=path.resolve().as_uri()))
+            files.append(_read(path, path.relative_to(self._root).as_posix()))
         return Snapshot(version=f"folder:{self._root}", files=tuple(files))
 
 
-def source_from_spec(spec: str) -> RunbookSource:
-    """A source for a ``SRC`` string: a folder path (GitHub sources arrive with the runbook engine)."""
+def _read(path: Path, relative: str) -> RunbookFile:
+    link = path.resolve().as_uri()
+    try:
+        return RunbookFile(path=relative, text=path.read_text(encoding="utf-8"), link=link)
+    except UnicodeDecodeError as exc:
+        return RunbookFile(path=relative, text="", link=link, error=f"not UTF-8 text ({exc.reason})")
+    except OSError as exc:
+        return RunbookFile(path=relative, text="", link=link, error=f"cannot read: {exc.strerror}")
+
+
+def source_from_spec(spec: str, settings: Settings) -> RunbookSource:
+    """A source for a ``SRC`` string: ``github:OWNER/REPO@REF:PATH`` or a folder path.
+
+    Raises:
+        SourceError: A malformed ``github:`` string.
+        ConfigError: The GitHub token secret is missing.
+    """
     if spec.startswith("github:"):
-        raise SourceError("github: runbook sources are not available in this build; use a folder path")
+        from app.runbooks.github import github_source  # PyGithub only when a GitHub source is used
+
+        return github_source(spec, settings)
     return FolderSource(Path(spec))

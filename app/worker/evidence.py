@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from app.models import EvidenceResult
-from app.runbooks.model import EvidenceSpec, Runbook
+from app.runbooks.model import PLACEHOLDER, RELATIVE_TIME, TIME_ARGS, EvidenceSpec, Runbook
 from tools.registry import ToolRegistry
 
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-_RELATIVE = re.compile(r"^([+-])(\d+)([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-_TIME_ARGS = ("since", "until")
 
 Refusal = Callable[[str, dict[str, Any]], "str | None"]
 
@@ -26,7 +22,10 @@ class MissingFieldError(Exception):
 
 
 def render_args(args: dict[str, Any], fields: dict[str, str], alert_time: datetime) -> dict[str, Any]:
-    """Fill ``{field}`` placeholders and turn relative ``since``/``until`` into times around the alert.
+    """Fill ``{field}`` placeholders and turn relative times into times around the alert.
+
+    Relative values (``-15m``, ``+12h``) of ``since``/``until`` (and of boto3's ``StartTime``/``EndTime``), at any
+    depth, become ISO-8601 times relative to ``alert_time``; dates YAML already parsed become ISO-8601 too.
 
     Raises:
         MissingFieldError: A placeholder has no value.
@@ -34,8 +33,10 @@ def render_args(args: dict[str, Any], fields: dict[str, str], alert_time: dateti
     rendered: dict[str, Any] = {}
     for key, value in args.items():
         value = _render_value(value, fields, alert_time)
-        if key in _TIME_ARGS and isinstance(value, str):
+        if key in TIME_ARGS and isinstance(value, str):
             value = _absolute(value, alert_time)
+        elif isinstance(value, datetime):
+            value = value.isoformat()
         rendered[key] = value
     return rendered
 
@@ -83,41 +84,36 @@ async def _run_step(
         return EvidenceResult(
             step_id=step.id, tool=step.tool, args=args, status="error", error=f"unknown tool {step.tool!r}"
         )
+    return await _call(step, args, registry, timeout)
+
+
+async def _call(step: EvidenceSpec, args: dict[str, Any], registry: ToolRegistry, timeout: float) -> EvidenceResult:
+    result = EvidenceResult(step_id=step.id, tool=step.tool, args=args, status="error")
     started = time.perf_counter()
     try:
         outcome = await asyncio.wait_for(registry.call(step.tool, args), timeout)
     except TimeoutError:
         elapsed = (time.perf_counter() - started) * 1000
-        return EvidenceResult(
-            step_id=step.id, tool=step.tool, args=args, status="timeout",
-            error=f"no answer within {timeout:g}s", duration_ms=elapsed,
+        return result.model_copy(
+            update={"status": "timeout", "error": f"no answer within {timeout:g}s", "duration_ms": elapsed}
         )
     except Exception as exc:  # a failing step is reported, never fatal to the others
         elapsed = (time.perf_counter() - started) * 1000
-        return EvidenceResult(
-            step_id=step.id, tool=step.tool, args=args, status="error",
-            error=f"{type(exc).__name__}: {exc}", duration_ms=elapsed,
-        )
+        return result.model_copy(update={"error": f"{type(exc).__name__}: {exc}", "duration_ms": elapsed})
     if outcome.status == "ok":
-        return EvidenceResult(
-            step_id=step.id, tool=step.tool, args=args, status="ok", output=outcome.text,
-            duration_ms=outcome.duration_ms,
-        )
-    return EvidenceResult(
-        step_id=step.id, tool=step.tool, args=args, status="error", error=outcome.text,
-        duration_ms=outcome.duration_ms,
-    )
+        return result.model_copy(update={"status": "ok", "output": outcome.text, "duration_ms": outcome.duration_ms})
+    return result.model_copy(update={"error": outcome.text, "duration_ms": outcome.duration_ms})
 
 
 def _fill(value: str, fields: dict[str, str]) -> str:
-    missing = [name for name in _PLACEHOLDER.findall(value) if not fields.get(name)]
+    missing = [name for name in PLACEHOLDER.findall(value) if not fields.get(name)]
     if missing:
         raise MissingFieldError(f"skipped: the alert has no {', '.join(sorted(set(missing)))}")
-    return _PLACEHOLDER.sub(lambda found: fields[found.group(1)], value)
+    return PLACEHOLDER.sub(lambda found: fields[found.group(1)], value)
 
 
 def _absolute(value: str, alert_time: datetime) -> str:
-    found = _RELATIVE.match(value.strip())
+    found = RELATIVE_TIME.match(value.strip())
     if not found:
         return value
     sign, amount, unit = found.groups()

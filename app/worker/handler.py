@@ -61,7 +61,7 @@ def build_worker(
 def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> WorkerDeps:
     """The investigation's dependencies from settings, around a given poster and store."""
     return WorkerDeps(
-        source=source_from_spec(settings.runbooks),
+        source=source_from_spec(settings.runbooks, settings),
         slack=slack,
         store=store,
         tools=partial(
@@ -104,6 +104,31 @@ def _jobs_api_tools(settings: Settings) -> list[AgentTool]:
     from tools.openapi_mcp import jobs_api_tools
 
     return jobs_api_tools(settings)
+
+
+# The names the investigation tools modules register (jobs API, Cloud Logging, AWS, GitHub).
+INVESTIGATION_TOOL_NAMES = frozenset(
+    {
+        "jobs_get_job",
+        "jobs_list_jobs",
+        "jobs_get_task",
+        "jobs_get_job_logs",
+        "jobs_get_workflow",
+        "jobs_list_queues",
+        "jobs_get_queue",
+        "cloud_logging_query",
+        "aws_read",
+        "aws_logs_insights",
+        "github_search_code",
+        "github_read_file",
+    }
+)
+
+
+def tool_names(settings: Settings) -> frozenset[str]:
+    """Every tool name a runbook's evidence step may use: the registry's runbook tools and the investigation tools."""
+    registry = default_tools(Catalog(()), result_max_chars=settings.tool_result_max_chars)
+    return frozenset(registry.names()) | INVESTIGATION_TOOL_NAMES
 
 
 def _store(settings: Settings) -> TriageStore:

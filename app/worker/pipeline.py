@@ -133,7 +133,7 @@ def _report(
     model = deps.model()
     if model is None:
         record.mode, record.model_note = "evidence-only", "No model is configured."
-        record.report = evidence_report(job, runbook)
+        record.report = evidence_report(job, runbook, record.evidence)
         return
     progress("🤖 reasoning over the evidence…")
     prompt = investigation_prompt(job, runbook, record.evidence, _thread_so_far(job, deps))
@@ -142,7 +142,7 @@ def _report(
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
         record.mode, record.model_note = "evidence-only", f"The model failed ({type(exc).__name__}: {exc})."
-        record.report = evidence_report(job, runbook)
+        record.report = evidence_report(job, runbook, record.evidence)
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
     record.blocked_calls, record.tool_calls, record.model_note = outcome.blocked, outcome.calls, outcome.note

@@ -3,31 +3,54 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from app.models import Decision, Job, JobKind, TriageReport
+from app.models import Decision, EvidenceResult, Job, JobKind, TriageReport
 from app.runbooks.model import Runbook
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+_STATUS_WORDS = {"ok": "returned data", "error": "failed", "timeout": "timed out", "blocked": "blocked",
+                 "skipped": "skipped"}
 
 
-def evidence_report(job: Job, runbook: Runbook | None) -> TriageReport:
-    """What was matched, and the runbook's own guidance; no diagnosis (the evidence is rendered beside it)."""
-    title = runbook.title if runbook else (job.alert.title or "Question")[:150]
+def evidence_report(job: Job, runbook: Runbook | None, evidence: list[EvidenceResult] | None = None) -> TriageReport:
+    """The matched runbook (title and link), what its steps found, and its own guidance; no diagnosis.
+
+    The steps' outputs are rendered beside the report, under Evidence; the cause counts their outcomes and
+    names what stopped a step, so a reader knows what is missing before reading the guidance.
+    """
     subject = "alert" if job.kind is JobKind.ALERT else "question"
     if runbook is None:
-        cause = f"No runbook matches this {subject}, and no model ran, so there is no diagnosis."
-        action = f"Investigate by hand; consider writing a runbook for this {subject}."
-    else:
-        cause = f"Matches runbook {runbook.id} ({runbook.title}). The runbook's guidance is below; no model ran."
-        action = runbook_section(runbook, "Procedure") or "Follow the runbook."
+        return TriageReport(
+            title=(job.alert.title or "Question")[:150],
+            cause=f"No runbook matches this {subject}, and no model ran, so there is no diagnosis.",
+            findings=[],
+            recommended_action=f"Investigate by hand; consider writing a runbook for this {subject}.",
+            decision=Decision.UNKNOWN,
+            confidence="low",
+        )
+    where = f" {runbook.link}" if runbook.link else ""
+    parts = [f"Matches runbook {runbook.id} ({runbook.title}).{where}", outcome_summary(evidence or []),
+             "No model ran: read the evidence below against the runbook's procedure."]
     return TriageReport(
-        title=title,
-        cause=cause,
-        findings=[],  # the evidence steps are shown as they are, under Evidence
-        recommended_action=action,
+        title=runbook.title,
+        cause=" ".join(part for part in parts if part),
+        findings=[],  # each step's outcome is shown as it is, under Evidence
+        recommended_action=runbook_section(runbook, "Procedure") or "Follow the runbook.",
         decision=Decision.UNKNOWN,
         confidence="low",
     )
+
+
+def outcome_summary(evidence: list[EvidenceResult]) -> str:
+    """One sentence: how many steps returned data, failed or were skipped, and why the others did not run."""
+    if not evidence:
+        return "The runbook declares no evidence steps."
+    counts: Counter[str] = Counter(item.status for item in evidence)
+    listed = ", ".join(f"{counts[status]} {_STATUS_WORDS[status]}" for status in _STATUS_WORDS if counts[status])
+    problems = [f"{item.step_id}: {_first_line(item.error)}" for item in evidence if item.status != "ok"]
+    detail = f" ({'; '.join(problems)})" if problems else ""
+    return f"Evidence: {len(evidence)} steps, {listed}{detail}."
 
 
 def runbook_section(runbook: Runbook, name: str, limit: int = 1500) -> str:
@@ -39,3 +62,9 @@ def runbook_section(runbook: Runbook, name: str, limit: int = 1500) -> str:
             text = runbook.body[found.end() : end].strip()
             return text if len(text) <= limit else text[: limit - 1] + "…"
     return ""
+
+
+def _first_line(text: str, limit: int = 120) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "no detail"
+    line = line.removeprefix("skipped: ")
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -13,6 +13,7 @@ import yaml
 from app.cli import main
 
 REPO_RUNBOOKS = Path(__file__).resolve().parents[3] / "runbooks"
+ENGINE_RUNBOOKS = Path(__file__).resolve().parents[2] / "fixtures" / "runbooks" / "engine"
 ALERT = "[ERROR] 2026-11-20T03:12:09Z healthcheck error: started_at has no value tasks:normal-4 job_id=16852935"
 
 
@@ -33,7 +34,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 
 def test_triage_json_has_runbook_evidence_report_usage_and_blocked_calls(capsys: pytest.CaptureFixture[str]) -> None:
-    view = run_json(capsys, "triage", ALERT, "--json", "--runbooks", str(REPO_RUNBOOKS))
+    view = run_json(capsys, "triage", ALERT, "--json", "--runbooks", str(ENGINE_RUNBOOKS))
 
     assert view["runbook"] == {"id": "jobs-004", "title": "Job succeeded but a task has no started_at"}
     assert view["input"]["kind"] == "alert"
@@ -178,67 +179,3 @@ def test_invalid_settings_exit_with_2(monkeypatch: pytest.MonkeyPatch, capsys: p
     assert main(["runbooks", "list"]) == 2
 
     assert capsys.readouterr().err.startswith("aiops: invalid AIOPS_ settings")
-
-
-def test_runbooks_check_reports_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "catalog"
-    folder.mkdir()
-    (folder / "good.md").write_text("---\nid: good-1\ntitle: Good\n---\n# Good\n", encoding="utf-8")
-    (folder / "bad.md").write_text("# no front matter here\n", encoding="utf-8")
-
-    assert main(["runbooks", "check", "--runbooks", str(folder)]) == 1
-
-    captured = capsys.readouterr()
-    assert "bad.md: no YAML front matter" in captured.err
-    assert captured.out.strip() == "1 runbooks valid, 1 problems"
-
-
-def test_runbooks_check_on_the_repo_catalog_passes(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["runbooks", "check"]) == 0
-
-    captured = capsys.readouterr()
-    assert captured.err == ""
-    assert captured.out.strip().endswith("runbooks valid, 0 problems")
-
-
-def test_runbooks_check_on_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["runbooks", "check", "--runbooks", str(tmp_path / "nope")]) == 1
-
-    assert "runbook folder not found" in capsys.readouterr().err
-
-
-def test_runbooks_list_json(capsys: pytest.CaptureFixture[str]) -> None:
-    rows = run_json(capsys, "runbooks", "list", "--json")
-
-    assert {row["id"] for row in rows} >= {"ecs-001", "ecs-002", "jobs-004"}
-    jobs = next(row for row in rows if row["id"] == "jobs-004")
-    assert jobs == {
-        "id": "jobs-004",
-        "title": "Job succeeded but a task has no started_at",
-        "severity": "low",
-        "path": "jobs/jobs-004-started-at-missing.md",
-    }
-
-
-def test_runbooks_match_uses_the_front_matter_rules(capsys: pytest.CaptureFixture[str]) -> None:
-    rows = run_json(capsys, "runbooks", "match", "started_at has no value", "--json")
-
-    assert [row["id"] for row in rows] == ["jobs-004"]
-    assert rows[0]["reason"] == "text matches /started_at has no value/"
-
-
-def test_runbooks_match_falls_back_to_search(capsys: pytest.CaptureFixture[str]) -> None:
-    rows = run_json(capsys, "runbooks", "match", "container memory limit", "--json")
-
-    assert rows[0]["id"] == "ecs-002"
-    assert {row["reason"] for row in rows} == {"words in common"}
-
-
-def test_runbooks_match_with_nothing_found(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["runbooks", "match", "zzqx qqzz", "--json"]) == 1
-    assert json.loads(capsys.readouterr().out) == []
-
-
-def test_runbooks_match_needs_text(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["runbooks", "match"]) == 2
-    assert "give the alert text" in capsys.readouterr().err

@@ -22,6 +22,7 @@ from app.cli import main
 from app.fakes.jobs_api import DEFAULT_TOKEN, SAMPLE_SPEC, FakeJobsAPI
 
 REPO = Path(__file__).resolve().parents[3]
+ENGINE_RUNBOOKS = REPO / "tests" / "fixtures" / "runbooks" / "engine"
 JOB = {"id": "16852935", "status": "succeeded", "tasks": [{"name": "normal-4", "started_at": None}]}
 ALERT = "[ERROR] 2026-11-20T03:12:09Z healthcheck error: started_at has no value tasks:normal-4 job_id=16852935"
 READ_TOOLS = 7
@@ -133,6 +134,7 @@ def test_triage_blocks_an_excluded_operation_and_lists_it(
 ) -> None:
     monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(SAMPLE_SPEC))
     monkeypatch.setenv("AIOPS_JOBS_API_BASE_URL", api.url)
+    monkeypatch.setenv("AIOPS_RUNBOOKS", str(ENGINE_RUNBOOKS))  # no evidence steps calling the API: only the agent's
     report = {"title": "t", "cause": "c", "findings": [], "recommended_action": "a", "decision": "close",
               "confidence": "low"}
     calls = [{"name": "jobs_get_job", "input": {"job_id": "16852935"}},

@@ -95,7 +95,7 @@ def test_broken_runbook_files_are_named_in_the_reply(fake: FakeSlackAPI, tmp_pat
 
     record = investigate(job, deps)
 
-    assert record.notes[0].startswith("1 runbook file(s) failed to load, first: broken.md: front matter is not valid")
+    assert record.notes[0].startswith("1 runbook file(s) failed to load, first: broken.md:2: front matter is not valid")
     assert "The runbook catalog is empty" in record.notes[1]
     reply = fake.message("C0ALERTS", record.reply_ts)
     assert "broken.md" in str(reply["blocks"])

@@ -1,4 +1,4 @@
-"""Shared set-up of the worker pipeline tests: real WebClient on FakeSlackAPI, SQLite, repo runbooks.
+"""Shared set-up of the worker pipeline tests: real WebClient on FakeSlackAPI, SQLite, a fixed runbook catalog.
 
 Imported by the test modules next to it (pytest puts this folder on ``sys.path``).
 """
@@ -23,7 +23,7 @@ from app.storage.triage import SQLiteTriageStore
 from app.worker.handler import default_tools
 from app.worker.pipeline import WorkerDeps
 
-REPO_RUNBOOKS = Path(__file__).resolve().parents[3] / "runbooks"
+RUNBOOKS = Path(__file__).resolve().parents[2] / "fixtures" / "runbooks" / "engine"
 CHANNEL = "C0ALERTS"
 JOBS_ALERT = "[ERROR] healthcheck error: started_at has no value tasks:normal-4 job_id=16852935"
 ALERT_TIME = datetime(2026, 11, 20, 3, 12, 9, tzinfo=UTC)
@@ -43,9 +43,9 @@ LOOP_SCRIPT: dict[str, Any] = {
 
 
 def make_deps(fake: FakeSlackAPI, store: SQLiteTriageStore, **changes: Any) -> WorkerDeps:
-    """Deps on the repo's runbooks with no model; ``changes`` replace any field."""
+    """Deps on the fixed runbook catalog with no model; ``changes`` replace any field."""
     values: dict[str, Any] = {
-        "source": FolderSource(REPO_RUNBOOKS),
+        "source": FolderSource(RUNBOOKS),
         "slack": SlackPoster(WebClient(token=fake.bot_token, base_url=fake.url)),
         "store": store,
         "tools": partial(default_tools, result_max_chars=8000),

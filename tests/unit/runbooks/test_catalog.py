@@ -1,100 +1,26 @@
-"""The runbook catalog: parsing, problems, matching, field extraction, search, and the repo's own catalog."""
+"""The catalog: rule matching on each alert field, lexical fallback with a threshold, ranking, field extraction."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from app.models import Alert
-from app.runbooks.catalog import (
-    Catalog,
-    RunbookError,
-    extract_fields,
-    load_catalog,
-    parse_runbook,
-    parse_snapshot,
-)
-from app.runbooks.source import FolderSource, RunbookFile, Snapshot
-from app.worker.report import runbook_section
-
-REPO_RUNBOOKS = Path(__file__).resolve().parents[3] / "runbooks"
-REPO_FILES = sorted(path.relative_to(REPO_RUNBOOKS).as_posix() for path in REPO_RUNBOOKS.rglob("*.md"))
+from app.runbooks.catalog import Catalog, extract_fields, parse_snapshot
+from app.runbooks.parse import parse_runbook
+from app.runbooks.source import RunbookFile, Snapshot
 
 
 def runbook_text(front_matter: str, body: str = "# Title\n\n## Procedure\nDo it.") -> str:
     return f"---\n{front_matter.strip()}\n---\n{body}\n"
 
 
-def parse(front_matter: str) -> object:
-    return parse_runbook(RunbookFile(path="team/x.md", text=runbook_text(front_matter)))
-
-
-def test_parse_runbook_reads_front_matter_and_body() -> None:
-    item = RunbookFile(path="jobs/a.md", text=runbook_text("id: a-1\ntitle: A\ntags: [x, y]"), link="file:///a")
-
-    runbook = parse_runbook(item)
-
-    assert (runbook.id, runbook.title, runbook.severity, runbook.tags) == ("a-1", "A", "medium", ("x", "y"))
-    assert runbook.body == "# Title\n\n## Procedure\nDo it."
-    assert (runbook.path, runbook.link) == ("jobs/a.md", "file:///a")
-
-
-def test_parse_runbook_without_front_matter() -> None:
-    with pytest.raises(RunbookError, match="no YAML front matter"):
-        parse_runbook(RunbookFile(path="x.md", text="# Just markdown\n"))
-
-
-def test_parse_runbook_with_bad_yaml() -> None:
-    with pytest.raises(RunbookError, match="front matter is not valid YAML"):
-        parse("id: a\ntitle: [unclosed")
-
-
-def test_parse_runbook_with_non_mapping_front_matter() -> None:
-    with pytest.raises(RunbookError, match="front matter must be a mapping"):
-        parse("- id: a")
-
-
-@pytest.mark.parametrize(
-    ("front_matter", "field", "detail"),
-    [
-        ("id: a\ntitle: A\nowner: me", "owner", "Extra inputs are not permitted"),
-        ("id: a\ntitle: A\nmatch:\n  - regex: '(unclosed'", "match.0.regex", "invalid regex"),
-        ("id: a\ntitle: A\nmatch:\n  - {regex: x, field: body}", "match.0.field", "labels.<name>"),
-        ("id: a\ntitle: A\nextract:\n  job_id: '[bad'", "extract", "extract.job_id: invalid regex"),
-        ("id: Jobs_004\ntitle: A", "id", "pattern"),
-        ("id: a\ntitle: A\nseverity: urgent", "severity", "'low', 'medium', 'high' or 'critical'"),
-        ("id: a\ntitle: A\nevidence:\n  - {id: s, tool: t, extra: 1}", "evidence.0.extra", "not permitted"),
-        ("title: A", "id", "Field required"),
-    ],
-)
-def test_parse_runbook_names_the_bad_field(front_matter: str, field: str, detail: str) -> None:
-    with pytest.raises(RunbookError) as raised:
-        parse(front_matter)
-
-    assert f"{field}:" in str(raised.value)
-    assert detail in str(raised.value)
-
-
-def test_duplicate_ids_are_problems_and_the_first_wins() -> None:
-    snapshot = Snapshot(
-        version="v1",
-        files=(
-            RunbookFile("a.md", runbook_text("id: dup-1\ntitle: First")),
-            RunbookFile("b.md", runbook_text("id: dup-1\ntitle: Second")),
-            RunbookFile("c.md", "no front matter"),
-        ),
+def catalog_of(*files: tuple[str, str, str]) -> Catalog:
+    """A catalog from (path, front matter, body) triples; fails on any problem."""
+    catalog = parse_snapshot(
+        Snapshot(version="v", files=tuple(RunbookFile(path, runbook_text(front, body)) for path, front, body in files))
     )
-
-    catalog = parse_snapshot(snapshot)
-
-    assert [runbook.title for runbook in catalog.runbooks] == ["First"]
-    assert [(problem.path, problem.message) for problem in catalog.problems] == [
-        ("b.md", "duplicate id 'dup-1' (also in a.md)"),
-        ("c.md", "no YAML front matter (the file must start with a '---' line)"),
-    ]
-    assert str(catalog.problems[0]) == "b.md: duplicate id 'dup-1' (also in a.md)"
-    assert catalog.version == "v1"
+    assert catalog.problems == ()
+    return catalog
 
 
 RULES = """
@@ -110,7 +36,7 @@ match:
 
 @pytest.fixture
 def rules_catalog() -> Catalog:
-    return parse_snapshot(Snapshot(version="v", files=(RunbookFile("r.md", runbook_text(RULES)),)))
+    return catalog_of(("r.md", RULES, "# Rules"))
 
 
 @pytest.mark.parametrize(
@@ -127,7 +53,7 @@ def test_match_by_each_field(rules_catalog: Catalog, alert: Alert, reason: str) 
     found = rules_catalog.match(alert)
 
     assert found is not None
-    assert (found.runbook.id, found.reason) == ("rules-1", reason)
+    assert (found.runbook.id, found.reason, found.kind, found.claimed) == ("rules-1", reason, "rule", True)
 
 
 @pytest.mark.parametrize(
@@ -143,10 +69,108 @@ def test_no_match(rules_catalog: Catalog, alert: Alert) -> None:
     assert rules_catalog.match(alert) is None
 
 
+MEMORY = ("ecs/memory.md", "id: mem-1\ntitle: Container killed for memory\ntags: [ecs, oom, memory]",
+          "# Memory\nThe container used more memory than its hard limit and ECS killed it (OOM).")
+PULL = ("ecs/pull.md", "id: pull-1\ntitle: Image pull failed\ntags: [ecs, ecr, image]\nmatch:\n  - regex: CannotPull",
+        "# Pull\nThe ECS agent could not pull the image from ECR: wrong tag or architecture.")
+QUEUE = ("jobs/queue.md", "id: queue-1\ntitle: Job stuck in queue\ntags: [jobs, queue]\nmatch:\n  - regex: stuck",
+         "# Queue\nA job waits in its queue while workers are busy; memory is not involved.")
+FILLER = tuple(
+    (f"misc/f{n}.md", f"id: filler-{n}\ntitle: Unrelated runbook {n}\ntags: [misc]", f"# F{n}\nSomething else {n}.")
+    for n in range(4)
+)
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return catalog_of(MEMORY, PULL, QUEUE, *FILLER)
+
+
+def test_lexical_fallback_claims_a_runbook_above_the_threshold(catalog: Catalog) -> None:
+    found = catalog.match(Alert(text="ECS container OOM killed: memory above its hard limit"))
+
+    assert found is not None
+    assert (found.runbook.id, found.kind, found.claimed) == ("mem-1", "lexical", True)
+    assert found.score >= catalog.min_score
+    assert found.reason.startswith("words in common: ")
+    assert "memory (title, tags, body)" in found.reason
+    assert "coverage" in found.reason
+
+
+def test_a_weak_lexical_match_is_not_claimed(catalog: Catalog) -> None:
+    alert = Alert(text="Kafka consumer lag on the analytics cluster is memory bound")
+
+    ranked = catalog.rank(alert)
+
+    assert ranked, "memory is a shared word, so there is a candidate"
+    assert ranked[0].kind == "lexical"
+    assert ranked[0].claimed is False
+    assert catalog.match(alert) is None
+
+
+def test_unknown_words_lower_the_coverage_below_the_threshold(catalog: Catalog) -> None:
+    strict = Catalog(catalog.runbooks, min_score=0.0, min_coverage=0.99)
+    loose = Catalog(catalog.runbooks, min_score=0.0, min_coverage=0.0)
+    alert = Alert(text="memory zookeeper quorum lost")
+
+    assert strict.match(alert) is None
+    found = loose.match(alert)
+    assert found is not None and found.runbook.id == "mem-1"
+
+
+def test_rules_come_first_then_lexical_candidates(catalog: Catalog) -> None:
+    alert = Alert(text="job stuck: CannotPull image from ECR, container memory fine")
+
+    ranked = catalog.rank(alert)
+
+    assert [(m.runbook.id, m.kind) for m in ranked[:2]] == [("pull-1", "rule"), ("queue-1", "rule")]
+    assert ranked[2].kind == "lexical"
+    assert ranked[2].runbook.id == "mem-1"
+    assert catalog.match(alert) == ranked[0]
+
+
+def test_rank_without_any_shared_word_is_empty(catalog: Catalog) -> None:
+    assert catalog.rank(Alert(text="zzqx qqzz")) == []
+    assert catalog.match(Alert(text="zzqx qqzz")) is None
+
+
+def test_rank_limit(catalog: Catalog) -> None:
+    assert len(catalog.rank(Alert(text="ecs image memory queue job"), limit=2)) == 2
+
+
+def test_search_is_lexical_and_ignores_rules(catalog: Catalog) -> None:
+    found = catalog.search("image ECR")
+
+    assert [m.runbook.id for m in found] == ["pull-1"]
+    assert found[0].kind == "lexical"
+    assert catalog.search("") == []
+
+
+def test_an_empty_catalog_matches_nothing() -> None:
+    empty = Catalog(())
+
+    assert empty.match(Alert(text="anything")) is None
+    assert empty.search("anything") == []
+
+
+def test_get_by_id(catalog: Catalog) -> None:
+    runbook = catalog.get("queue-1")
+
+    assert runbook is not None and runbook.title == "Job stuck in queue"
+    assert catalog.get("nope") is None
+
+
 def test_extract_fields_takes_the_first_group_from_text_and_labels() -> None:
-    catalog = load_catalog(FolderSource(REPO_RUNBOOKS))
-    runbook = catalog.get("jobs-004")
-    assert runbook is not None
+    front = """
+id: x
+title: X
+extract:
+  job_id: '(?i)\\bjob(?:[_ ]?id)?[:= #]+(\\d+)'
+  request_id: '([0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12})'
+  task: 'tasks:([a-z0-9-]+)'
+  missing: 'never-(here)'
+"""
+    runbook = parse_runbook(RunbookFile("x.md", runbook_text(front)))
     alert = Alert(
         title="[ERROR] started_at has no value tasks:normal-4",
         text="request 1f0e6f9c-52a4-4d0b-9a51-6a0c2f5e8d11",
@@ -160,47 +184,9 @@ def test_extract_fields_takes_the_first_group_from_text_and_labels() -> None:
     }
 
 
-def test_extract_fields_without_a_group_takes_the_whole_match() -> None:
-    runbook = parse_runbook(RunbookFile("x.md", runbook_text("id: x\ntitle: X\nextract:\n  arn: 'arn:aws:\\S+'")))
+def test_extract_fields_without_a_group_takes_the_whole_match_and_drops_empty_groups() -> None:
+    front = "id: x\ntitle: X\nextract:\n  arn: 'arn:aws:\\S+'\n  empty: 'x=(\\d*)'"
+    runbook = parse_runbook(RunbookFile("x.md", runbook_text(front)))
 
-    assert extract_fields(runbook, Alert(text="stopped arn:aws:ecs:task/1 now")) == {"arn": "arn:aws:ecs:task/1"}
+    assert extract_fields(runbook, Alert(text="stopped arn:aws:ecs:task/1 now x=")) == {"arn": "arn:aws:ecs:task/1"}
     assert extract_fields(runbook, Alert(text="nothing here")) == {}
-
-
-def test_search_ranks_jobs_004_first() -> None:
-    catalog = load_catalog(FolderSource(REPO_RUNBOOKS))
-
-    found = catalog.search("started_at has no value")
-
-    assert found[0].runbook.id == "jobs-004"
-    assert found[0].reason == "words in common"
-    assert all(found[0].score > other.score for other in found[1:])
-    assert catalog.search("zzqx unrelated") == []
-    assert catalog.search("") == []
-
-
-def test_search_limit() -> None:
-    catalog = load_catalog(FolderSource(REPO_RUNBOOKS))
-
-    assert len(catalog.search("task jobs", limit=1)) == 1
-
-
-def test_repo_catalog_has_no_problems() -> None:
-    catalog = load_catalog(FolderSource(REPO_RUNBOOKS))
-
-    assert catalog.problems == ()
-    assert sorted(runbook.path for runbook in catalog.runbooks) == REPO_FILES
-    assert len(catalog.runbooks) >= 3
-
-
-@pytest.mark.parametrize("path", REPO_FILES)
-def test_each_repo_runbook_matches_its_own_sample_alert(path: str) -> None:
-    catalog = load_catalog(FolderSource(REPO_RUNBOOKS))
-    runbook = next(rb for rb in catalog.runbooks if rb.path == path)
-    sample = runbook_section(runbook, "Sample alert")
-    assert sample, f"{path} has no '## Sample alert' section"
-
-    found = catalog.match(Alert(text=sample))
-
-    assert found is not None
-    assert found.runbook.id == runbook.id

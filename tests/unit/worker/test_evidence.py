@@ -212,3 +212,22 @@ def test_collect_evidence_output_is_redacted_and_capped() -> None:
 
 def test_collect_evidence_with_no_steps_is_empty() -> None:
     assert asyncio.run(collect_evidence(runbook_of(), {}, ALERT_TIME, ToolRegistry([]), timeout=1)) == []
+
+
+def test_render_args_turns_nested_boto3_times_and_yaml_dates_into_iso() -> None:
+    args = {
+        "params": {"StartTime": "-3h", "EndTime": "+15m", "Period": 300, "Dimensions": [{"Value": "{queue}"}]},
+        "until": datetime(2026, 11, 20, 4, 0, tzinfo=UTC),
+    }
+
+    rendered = render_args(args, {"queue": "jobs-prod-gpu"}, ALERT_TIME)
+
+    assert rendered == {
+        "params": {
+            "StartTime": "2026-11-20T00:12:09+00:00",
+            "EndTime": "2026-11-20T03:27:09+00:00",
+            "Period": 300,
+            "Dimensions": [{"Value": "jobs-prod-gpu"}],
+        },
+        "until": "2026-11-20T04:00:00+00:00",
+    }

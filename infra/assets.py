@@ -1,0 +1,277 @@
+"""Lambda assets without Docker: pip installs platform wheels into one folder per function.
+
+``python -m infra.assets build`` writes ``build/assets/<platform>/{ingress,worker}``. The worker folder holds the
+project's dependencies and the ``app`` and ``tools`` packages. The ingress folder holds only what
+``app.ingress.handler`` imports: the ``app`` modules it loads and the distributions they come from, pinned to the
+versions installed here, less the AWS SDK that the Lambda Python runtime provides. Byte code is compiled with
+unchecked hashes, so it stays valid when the deployment zip resets file times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.metadata as metadata
+import importlib.util
+import json
+import py_compile
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO_ROOT / "build" / "assets"
+LAMBDA_PLATFORM = "manylinux2014_aarch64"
+PYTHON_VERSION = "3.11"
+PROJECT = "runbook-aiops"
+# The Lambda Python runtime ships boto3 and its dependencies; the ingress uses those (the worker brings its own).
+RUNTIME_SDK = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"})
+SOURCE_PACKAGES = ("app", "tools")
+_BUILDER_VERSION = "1"
+_CLOSURE_SCRIPT = """
+import json, sys
+before = set(sys.modules)
+import {entry}
+files = {{name: getattr(module, "__file__", None) for name, module in list(sys.modules.items()) if name not in before}}
+print(json.dumps({{name: path for name, path in files.items() if path}}))
+"""
+
+
+class AssetBuildError(Exception):
+    """An asset cannot be built: pip failed, or this interpreter cannot compile byte code for the runtime."""
+
+
+@dataclass(frozen=True)
+class AssetPlan:
+    """What goes into one asset folder."""
+
+    name: str
+    requirements: tuple[str, ...]
+    resolve_dependencies: bool
+    sources: tuple[str, ...]  # files relative to the repository root
+    compile_all: bool
+    compile_site: tuple[str, ...] = ()  # site-package files (relative) to compile when not compile_all
+
+
+def normalise(name: str) -> str:
+    """A distribution name in its canonical form (``Python_Dateutil`` → ``python-dateutil``)."""
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def import_closure(entry: str) -> dict[str, str]:
+    """Module name → file of every module that importing ``entry`` loads, in a fresh interpreter."""
+    done = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", _CLOSURE_SCRIPT.format(entry=entry)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )
+    if done.returncode != 0:
+        raise AssetBuildError(f"cannot import {entry}: {done.stderr.strip()[-2000:]}")
+    closure: dict[str, str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return closure
+
+
+def site_roots() -> tuple[Path, ...]:
+    """Folders installed distributions live in."""
+    return tuple(sorted({Path(p).resolve() for p in sys.path if p.endswith("site-packages")}))
+
+
+def ingress_plan(closure: dict[str, str]) -> AssetPlan:
+    """The ingress asset: exactly the imported ``app`` modules and distributions, minus the runtime's SDK."""
+    sources, site_files = _split_files(closure.values())
+    owners = metadata.packages_distributions()
+    tops = {Path(path).parts[0].removesuffix(".py") for path in site_files}
+    dists = {normalise(dist) for top in tops for dist in owners.get(top, [])} - RUNTIME_SDK - {PROJECT}
+    pins = tuple(sorted(f"{dist}=={metadata.version(dist)}" for dist in dists))
+    kept = tuple(sorted(path for path in site_files if not _owned_by(path, owners, RUNTIME_SDK)))
+    return AssetPlan("ingress", pins, False, tuple(sorted(sources)), False, kept)
+
+
+def worker_plan() -> AssetPlan:
+    """The worker asset: the project's dependencies as pyproject.toml declares them, and its packages."""
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    sources = [
+        path.relative_to(REPO_ROOT).as_posix()
+        for package in SOURCE_PACKAGES
+        for path in sorted((REPO_ROOT / package).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    ]
+    return AssetPlan("worker", tuple(project["dependencies"]), True, tuple(sources), True)
+
+
+def runtime_sdk_plan() -> AssetPlan:
+    """The AWS SDK as the Lambda runtime provides it, for running the ingress asset off Lambda (tests)."""
+    pins = tuple(sorted(f"{dist}=={metadata.version(dist)}" for dist in RUNTIME_SDK))
+    return AssetPlan("runtime-sdk", pins, False, (), True)
+
+
+def _split_files(paths: Iterable[str]) -> tuple[set[str], set[str]]:
+    sources, site_files = set(), set()
+    roots = site_roots()
+    for raw in paths:
+        path = Path(raw).resolve()
+        if path.is_relative_to(REPO_ROOT) and path.relative_to(REPO_ROOT).parts[0] in SOURCE_PACKAGES:
+            sources.add(path.relative_to(REPO_ROOT).as_posix())
+            continue
+        for root in roots:
+            if path.is_relative_to(root):
+                site_files.add(path.relative_to(root).as_posix())
+    return sources, site_files
+
+
+def _owned_by(path: str, owners: Mapping[str, list[str]], dists: frozenset[str]) -> bool:
+    top = Path(path).parts[0].removesuffix(".py")
+    return any(normalise(dist) in dists for dist in owners.get(top, []))
+
+
+def constraints() -> list[str]:
+    """Pins of every distribution installed here, so assets carry the versions the tests ran."""
+    pins = {}
+    for dist in metadata.distributions():
+        name = normalise(dist.metadata["Name"])
+        if name != PROJECT:
+            pins[name] = f"{name}=={dist.version}"
+    return sorted(pins.values())
+
+
+def build(plan: AssetPlan, out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM) -> Path:
+    """Build (or reuse, when nothing changed) the asset folder ``out/platform/plan.name``."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" != PYTHON_VERSION:
+        raise AssetBuildError(f"build assets with Python {PYTHON_VERSION}: byte code must match the Lambda runtime")
+    target = out / platform / plan.name
+    stamp = target.with_name(f"{plan.name}.stamp")
+    fingerprint = _fingerprint(plan, platform)
+    if target.is_dir() and stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    _pip_install(plan, target, platform, out)
+    for source in plan.sources:
+        (target / source).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / source, target / source)
+    shutil.rmtree(target / "bin", ignore_errors=True)  # console scripts: nothing runs them in Lambda
+    _compile(target, plan)
+    stamp.write_text(fingerprint, encoding="utf-8")
+    return target
+
+
+def _fingerprint(plan: AssetPlan, platform: str) -> str:
+    digest = hashlib.sha256(json.dumps([_BUILDER_VERSION, platform, repr(plan), constraints()]).encode())
+    for source in plan.sources:
+        digest.update((REPO_ROOT / source).read_bytes())
+    return digest.hexdigest()
+
+
+def _pip_install(plan: AssetPlan, target: Path, platform: str, out: Path) -> None:
+    pins = out / "constraints.txt"
+    pins.parent.mkdir(parents=True, exist_ok=True)
+    pins.write_text("\n".join(constraints()) + "\n", encoding="utf-8")
+    command = [
+        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
+        "--target", str(target), "--platform", platform, "--implementation", "cp",
+        "--python-version", PYTHON_VERSION, "--only-binary=:all:", "--constraint", str(pins),
+    ]
+    if not plan.resolve_dependencies:
+        command.append("--no-deps")
+    done = subprocess.run([*command, *plan.requirements], capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise AssetBuildError(f"pip could not install the {plan.name} asset for {platform}:\n{done.stderr[-3000:]}")
+
+
+def _compile(target: Path, plan: AssetPlan) -> None:
+    if plan.compile_all:
+        files: Iterable[Path] = target.rglob("*.py")
+    else:
+        files = [target / path for path in (*plan.sources, *plan.compile_site) if path.endswith(".py")]
+    compile_tree(target, files)
+
+
+def compile_tree(root: Path, files: Iterable[Path]) -> int:
+    """Compile ``files`` under ``root`` to byte code that is used without checking the source's time stamp.
+
+    Returns:
+        How many files were compiled; files that are not valid Python 3.11 stay source only.
+    """
+    compiled = 0
+    for path in files:
+        if not path.is_file():
+            continue
+        try:
+            py_compile.compile(
+                str(path), cfile=importlib.util.cache_from_source(str(path)),
+                dfile=path.relative_to(root).as_posix(), doraise=True,
+                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+            )
+        except py_compile.PyCompileError:
+            continue
+        compiled += 1
+    return compiled
+
+
+def host_platform() -> str:
+    """The manylinux tag of this machine, for an asset whose native code can be imported here."""
+    import platform as _platform
+
+    return f"manylinux2014_{_platform.machine()}"
+
+
+@dataclass(frozen=True)
+class Size:
+    """An asset folder's unzipped size."""
+
+    name: str
+    files: int
+    bytes: int
+
+    @property
+    def megabytes(self) -> float:
+        """Size in MB (10^6 bytes), as Lambda's quotas count."""
+        return self.bytes / 1_000_000
+
+
+def measure(folder: Path) -> Size:
+    """Unzipped size: the sum of the file sizes in the folder (what Lambda's 250 MB limit counts)."""
+    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink()]
+    return Size(folder.name, len(sizes), sum(sizes))
+
+
+def installed(folder: Path) -> dict[str, str]:
+    """Distribution name → version of the distributions installed in an asset folder."""
+    found = {}
+    for info in folder.glob("*.dist-info"):
+        meta = metadata.PathDistribution(info)
+        found[normalise(meta.metadata["Name"])] = meta.version
+    return found
+
+
+def build_all(out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM) -> dict[str, Path]:
+    """Both assets for one platform."""
+    return {
+        "ingress": build(ingress_plan(import_closure("app.ingress.handler")), out, platform),
+        "worker": build(worker_plan(), out, platform),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Build both assets and print their unzipped sizes, one JSON line each."""
+    parser = argparse.ArgumentParser(prog="python -m infra.assets", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["build"])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--platform", default=LAMBDA_PLATFORM, help="'host' for this machine's platform")
+    args = parser.parse_args(argv)
+    platform = host_platform() if args.platform == "host" else args.platform
+    try:
+        folders = build_all(args.out, platform)
+    except AssetBuildError as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    for name, folder in folders.items():
+        size = measure(folder)
+        print(json.dumps({"asset": name, "platform": platform, "folder": str(folder), "files": size.files,
+                          "unzipped_mb": round(size.megabytes, 1)}))
+
+
+if __name__ == "__main__":
+    main()

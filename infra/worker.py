@@ -1,0 +1,80 @@
+"""The worker function: started asynchronously, never retried, failures to a dead-letter queue with an alarm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.config import DeployConfig
+from infra.environment import Wiring, worker_environment
+from infra.functions import RUNBOOKS_MOUNT, BotFunction, FunctionSpec, runbook_layer
+from infra.investigation import read_statements
+from infra.policies import SECRET_READ, TRIAGE_ACTIONS, allow, bedrock_invoke, guard_denies
+from infra.state import BotState
+
+WORKER_HANDLER = "app.worker.handler.lambda_handler"
+WORKER_CREDENTIALS = ("slack", "github", "jobs-api", "google")
+MAX_EVENT_AGE = Duration.hours(1)
+
+
+class Worker(Construct):
+    """The investigation function, its dead-letter queue and the alarm on that queue."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: DeployConfig, code: Path, runbooks: Path | None,
+        state: BotState,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        layers = (runbook_layer(self, "Runbooks", runbooks),) if runbooks else ()
+        wiring = Wiring(
+            triage_table=state.tables.triage.table_name, runbooks=RUNBOOKS_MOUNT if runbooks else config.runbooks
+        )
+        self.bot = BotFunction(self, "Bot", FunctionSpec(
+            description="Runbook AIOps worker: one read-only investigation per Slack alert or question",
+            code=code, handler=WORKER_HANDLER, size=config.worker,
+            environment=worker_environment(config, wiring),
+            log_retention_days=config.log_retention_days, layers=layers,
+        ))
+        self.function = self.bot.function
+        self._grant(config, state)
+        self.dead_letters = sqs.Queue(
+            self, "DeadLetters", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        self.function.configure_async_invoke(
+            retry_attempts=0, max_event_age=MAX_EVENT_AGE, on_failure=destinations.SqsDestination(self.dead_letters)
+        )
+        self.alarm = self._alarm(config)
+
+    def _grant(self, config: DeployConfig, state: BotState) -> None:
+        own_secrets = state.secrets.arns(*WORKER_CREDENTIALS)
+        self.bot.allow(
+            allow("ReadOwnSecrets", SECRET_READ, own_secrets),
+            allow("WriteTriageRecords", TRIAGE_ACTIONS, [state.tables.triage.table_arn]),
+            *bedrock_invoke(config),
+            *read_statements(config.investigation),
+            *guard_denies(own_secrets),
+        )
+
+    def _alarm(self, config: DeployConfig) -> cloudwatch.Alarm:
+        alarm = cloudwatch.Alarm(
+            self, "DeadLetterAlarm",
+            alarm_description="An investigation failed and its job is in the worker's dead-letter queue",
+            metric=self.dead_letters.metric_approximate_number_of_messages_visible(
+                period=Duration.minutes(1), statistic="Maximum"
+            ),
+            threshold=1, evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        if config.alarm_topic_arn:
+            topic = sns.Topic.from_topic_arn(self, "AlarmTopic", config.alarm_topic_arn)
+            alarm.add_alarm_action(actions.SnsAction(topic))
+        return alarm

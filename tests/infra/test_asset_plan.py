@@ -1,0 +1,94 @@
+"""What goes into each asset, decided without downloading anything."""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from infra.assets import (
+    REPO_ROOT,
+    RUNTIME_SDK,
+    AssetPlan,
+    compile_tree,
+    constraints,
+    import_closure,
+    ingress_plan,
+    installed,
+    measure,
+    worker_plan,
+)
+
+
+@pytest.fixture(scope="module")
+def ingress() -> AssetPlan:
+    return ingress_plan(import_closure("app.ingress.handler"))
+
+
+@pytest.mark.slow
+def test_ingress_asset_holds_the_imported_distributions_pinned_to_the_tested_versions(ingress: AssetPlan) -> None:
+    pins = dict(requirement.split("==") for requirement in ingress.requirements)
+    assert {"slack-bolt", "slack-sdk", "aws-lambda-powertools", "pydantic", "pydantic-core",
+            "pydantic-settings"} <= set(pins)
+    assert pins["slack-bolt"] == metadata.version("slack-bolt")
+    assert not set(pins) & RUNTIME_SDK  # the Lambda runtime provides the AWS SDK
+    assert not set(pins) & {"strands-agents", "pyyaml", "httpx", "mcp", "opentelemetry-api", "runbook-aiops"}
+    assert ingress.resolve_dependencies is False
+
+
+@pytest.mark.slow
+def test_ingress_asset_holds_only_the_app_modules_the_ingress_imports(ingress: AssetPlan) -> None:
+    sources = set(ingress.sources)
+    assert {"app/__init__.py", "app/config.py", "app/ingress/handler.py", "app/ingress/dedupe.py"} <= sources
+    assert not [path for path in sources if path.startswith(("app/worker/", "app/agent/", "tools/"))]
+    site = ingress.compile_site
+    assert any(path.startswith("slack_bolt/") for path in site)
+    assert not any(path.startswith(("botocore/", "boto3/")) for path in site)
+
+
+def test_worker_asset_holds_the_declared_dependencies_and_both_packages() -> None:
+    plan = worker_plan()
+    declared = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert list(plan.requirements) == declared
+    assert plan.resolve_dependencies
+    assert {"app/worker/handler.py", "app/prompts/system.md", "tools/registry.py"} <= set(plan.sources)
+    assert not [path for path in plan.sources if "__pycache__" in path or path.endswith(".pyc")]
+
+
+def test_constraints_pin_what_is_installed_here_except_the_project() -> None:
+    pins = constraints()
+    assert f"pydantic=={metadata.version('pydantic')}" in pins
+    assert not [pin for pin in pins if pin.startswith("runbook-aiops==")]
+
+
+def test_byte_code_is_hash_based_and_unchecked(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    good = tmp_path / "pkg" / "good.py"
+    good.write_text("VALUE = 42\n")
+    bad = tmp_path / "pkg" / "bad.py"
+    bad.write_text("print 'python 2'\n")
+
+    assert compile_tree(tmp_path, [good, bad, tmp_path / "missing.py"]) == 1
+    cached = next((tmp_path / "pkg" / "__pycache__").glob("good.*.pyc")).read_bytes()
+    assert int.from_bytes(cached[4:8], "little") == 0b01  # hash-based, source not checked
+    assert not list((tmp_path / "pkg" / "__pycache__").glob("bad.*"))
+
+
+def test_measure_counts_file_bytes(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.bin").write_bytes(b"x" * 1000)
+    (tmp_path / "two.bin").write_bytes(b"y" * 234)
+
+    size = measure(tmp_path)
+
+    assert (size.files, size.bytes) == (2, 1234)
+    assert size.megabytes == pytest.approx(0.001234)
+
+
+def test_installed_reads_the_distributions_of_a_folder(tmp_path: Path) -> None:
+    info = tmp_path / "Some_Package-1.2.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: Some_Package\nVersion: 1.2.3\n")
+    assert installed(tmp_path) == {"some-package": "1.2.3"}

@@ -60,6 +60,16 @@ class Settings(BaseSettings):
     model_max_attempts: int = Field(default=3, ge=1, le=10, description="Model client attempts (retries + 1).")
     ollama_host: str = Field(default="", description="Ollama server URL for ollama:MODEL (default localhost).")
     log_level: str = Field(default="INFO", description="Log level of the bot's loggers.")
+    # Slack experience
+    progress_interval_seconds: float = Field(
+        default=1.0, ge=0.2, description="Least time between two updates of the progress message."
+    )
+    price_input_usd_per_mtok: float = Field(
+        default=3.0, ge=0, description="Price of a million input tokens (USD), for the cost in the report footer."
+    )
+    price_output_usd_per_mtok: float = Field(
+        default=15.0, ge=0, description="Price of a million output tokens (USD), for the cost in the report footer."
+    )
 
     @field_validator("alert_channels", mode="before")
     @classmethod

@@ -19,6 +19,8 @@ from app.runbooks.catalog import Catalog
 from app.runbooks.source import source_from_spec
 from app.slack.poster import Poster, SlackPoster
 from app.storage.triage import DynamoTriageStore, SQLiteTriageStore, TriageStore
+from app.worker.cost import Prices
+from app.worker.jobs import Outcome, handle_job
 from app.worker.pipeline import WorkerDeps, investigate
 from tools.registry import ToolRegistry
 from tools.runbooks import runbook_tools
@@ -43,6 +45,10 @@ class Worker:
         """Investigate one job."""
         return investigate(job, self.deps)
 
+    def handle(self, job: Job) -> Outcome:
+        """Do what the job asks: investigate, note a resolution, or store a rating."""
+        return handle_job(job, self.deps)
+
 
 def build_worker(
     settings: Settings, *, slack_client: WebClient | None = None, store: TriageStore | None = None
@@ -66,6 +72,8 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
         model_spec=settings.model,
         budget=Budget(settings.max_turns, settings.max_total_tokens, settings.timeout_seconds),
         evidence_timeout=settings.evidence_timeout_seconds,
+        progress_interval=settings.progress_interval_seconds,
+        prices=Prices(settings.price_input_usd_per_mtok, settings.price_output_usd_per_mtok),
     )
 
 
@@ -102,5 +110,4 @@ def parse_job(event: dict[str, Any]) -> Job:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Entry point for the ingress's async invocation."""
     job = parse_job(event)
-    record = _cold_start.get().run(job)
-    return {"reference": record.id, "status": record.status}
+    return _cold_start.get().handle(job).receipt()

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import re
 
+from app.language import Language
 from app.models import Decision, Job, JobKind, TriageReport
 from app.runbooks.model import Runbook
+from app.slack.texts import text
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 
 
-def evidence_report(job: Job, runbook: Runbook | None) -> TriageReport:
+def evidence_report(job: Job, runbook: Runbook | None, language: Language = "en") -> TriageReport:
     """What was matched, and the runbook's own guidance; no diagnosis (the evidence is rendered beside it)."""
-    title = runbook.title if runbook else (job.alert.title or "Question")[:150]
-    subject = "alert" if job.kind is JobKind.ALERT else "question"
+    title = runbook.title if runbook else (job.alert.title or text("er_title_question", language))[:150]
+    subject = text("alert" if job.kind is JobKind.ALERT else "question", language)
     if runbook is None:
-        cause = f"No runbook matches this {subject}, and no model ran, so there is no diagnosis."
-        action = f"Investigate by hand; consider writing a runbook for this {subject}."
+        cause = text("er_unmatched_cause", language, subject=subject)
+        action = text("er_unmatched_action", language, subject=subject)
     else:
-        cause = f"Matches runbook {runbook.id} ({runbook.title}). The runbook's guidance is below; no model ran."
-        action = runbook_section(runbook, "Procedure") or "Follow the runbook."
+        cause = text("er_matched_cause", language, id=runbook.id, title=runbook.title)
+        action = runbook_section(runbook, "Procedure") or text("er_matched_action", language)
     return TriageReport(
         title=title,
         cause=cause,

@@ -148,7 +148,7 @@ def test_footer_names_runbook_time_tokens_and_model() -> None:
         record(runbook_id="jobs-004", timings_ms={"total": 2500.0}, usage=Usage(total_tokens=12345), model="bedrock:x")
     )
 
-    assert rendered == "ref `tri-0123456789ab` · runbook `jobs-004` · 2.5s · 12,345 tokens · model `bedrock:x`"
+    assert rendered == "ref `tri-0123456789ab` · runbook `jobs-004` · 2.5s · 12,345 tokens · $0 · model `bedrock:x`"
     assert "no runbook matched" in render.footer(record())
 
 

@@ -60,21 +60,33 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _triage(args: argparse.Namespace, settings: Settings) -> int:
     from app.slack.transcript import message_to_text
-    from app.triage import InputError, job_from_input, read_input, record_json, run_triage
+    from app.triage import InputError, NoJobInput, input_summary, job_from_input, outcome_json, read_input, run_triage
     from app.worker.pipeline import InvestigationError
 
     settings = _overrides(settings, args)
     try:
         job = job_from_input(read_input(args.input))
+    except NoJobInput as exc:
+        print(exc)
+        return 0
+    except InputError as exc:
+        print(f"aiops triage: {exc}", file=sys.stderr)
+        return 1
+    try:
         with tempfile.TemporaryDirectory(prefix="aiops-triage-") as state:
-            record, poster = run_triage(job, settings, Path(state) / "triage.db")
+            outcome, poster = run_triage(job, settings, Path(state) / "triage.db")
     except (InputError, InvestigationError) as exc:
         print(f"aiops triage: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        print(record_json(record))
-    else:
+        print(outcome_json(job, outcome))
+        return 0
+    print(input_summary(job) + "\n")
+    record = outcome.record
+    if record is not None and record.reply_ts in poster.messages:
         print(message_to_text(poster.messages[record.reply_ts]))
+    else:
+        print(f"{outcome.status}" + (f" (ref {outcome.reference})" if outcome.reference else ""))
     return 0
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
-_MARKUP = re.compile(r"(?<![\w*_~])[*_~]+|[*_~]+(?![\w*_~])")
+_MARKUP = re.compile(r"(?<![\w*_~`])[*_~`]+|[*_~`]+(?![\w*_~`])")
 _SPACES = re.compile(r"\s+")
 
 
@@ -17,10 +17,11 @@ def message_text(message: dict[str, Any]) -> str:
     Links become ``label (url)`` and HTML entities are decoded; bold and italic markers are kept. The top-level
     ``text`` is left out when it only repeats what the blocks say (it is the notification fallback then).
     """
-    block_lines = [line for block in message.get("blocks") or [] for line in block_lines_of(block)]
+    blocks = list(message.get("blocks") or [])
+    block_lines = [line for block in blocks for line in block_lines_of(block)]
     parts: list[str] = []
     text = str(message.get("text") or "")
-    if text and not _repeated(text, block_lines):
+    if text and not _repeated(text, blocks, block_lines):
         parts.append(text)
     for attachment in message.get("attachments") or []:
         parts.extend(_attachment_lines(attachment))
@@ -125,8 +126,13 @@ def _rich_leaf(element: dict[str, Any]) -> str:
     return str(element.get("text") or "")
 
 
-def _repeated(text: str, block_lines: list[str]) -> bool:
-    """True when the blocks already hold everything the text says (ignoring markup and spacing)."""
+def _repeated(text: str, blocks: list[dict[str, Any]], block_lines: list[str]) -> bool:
+    """True when the blocks already say what the text says (it is then only the notification fallback).
+
+    Rich text is what the person typed; other blocks must hold all of the text (ignoring markup and spacing).
+    """
+    if any(block.get("type") == "rich_text" for block in blocks):
+        return True
     if not block_lines:
         return False
     return plain_text(text) in plain_text("\n".join(block_lines))

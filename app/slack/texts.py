@@ -26,6 +26,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Produced without a model: evidence and the runbook's own guidance, no diagnosis.",
         "モデルなしで作成しました。収集した証拠と Runbook の手順のみで、診断は含みません。",
     ),
+    "no_model_configured": ("No model is configured.", "モデルが設定されていません。"),
+    "model_failed": ("The model failed ({error}).", "モデルの呼び出しに失敗しました ({error})。"),
     "blocked": ("Blocked tool calls (not executed)", "ブロックしたツール呼び出し（未実行）"),
     "folded": ("+{count:,} characters folded", "ほか {count:,} 文字を省略"),
     "more_steps": ("…and {count} more steps (ref `{ref}`)", "…ほか {count} ステップ (ref `{ref}`)"),

@@ -162,7 +162,7 @@ def _report(
     language = progress.language
     model = deps.model()
     if model is None:
-        record.mode, record.model_note = "evidence-only", "No model is configured."
+        record.mode, record.model_note = "evidence-only", text("no_model_configured", language)
         record.report = _without_model(job, runbook, earlier, language)
         return
     progress.show("agent", text("reasoning", language))
@@ -174,7 +174,8 @@ def _report(
         outcome = run_agent(model, registry, prompt, deps.budget)
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
-        record.mode, record.model_note = "evidence-only", f"The model failed ({type(exc).__name__}: {exc})."
+        failure = f"{type(exc).__name__}: {exc}"
+        record.mode, record.model_note = "evidence-only", text("model_failed", language, error=failure)
         record.report = _without_model(job, runbook, earlier, language)
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage

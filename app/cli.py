@@ -8,6 +8,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from app.config import ConfigError, Settings, load_settings
@@ -44,7 +45,20 @@ def _parser() -> argparse.ArgumentParser:
     runbooks.add_argument("--runbooks", metavar="SRC")
     runbooks.add_argument("--json", action="store_true")
     runbooks.set_defaults(run=_runbooks)
+    ratings = commands.add_parser("ratings", help="the ratings report")
+    ratings.add_argument("action", choices=["report"])
+    ratings.add_argument("--since", metavar="DATE", type=_date, help="only replies made on or after DATE (YYYY-MM-DD)")
+    ratings.add_argument("--png", metavar="FILE", type=Path, help="also draw the chart into FILE")
+    ratings.set_defaults(run=_ratings)
     return parser
+
+
+def _date(value: str) -> datetime:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _overrides(settings: Settings, args: argparse.Namespace) -> Settings:
@@ -117,6 +131,24 @@ def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
     rows = [{"id": m.runbook.id, "title": m.runbook.title, "reason": m.reason, "score": str(m.score)} for m in ranked]
     print(json.dumps(rows, indent=2) if args.json else "\n".join(f"{r['id']:<12} {r['reason']}" for r in rows))
     return 0 if rows else 1
+
+
+def _ratings(args: argparse.Namespace, settings: Settings) -> int:
+    from app.reports.chart import ChartError, draw_chart
+    from app.reports.ratings import report_text, summarise
+    from app.storage.triage import store_from_settings
+
+    summary = summarise(store_from_settings(settings).rated_records(args.since), args.since)
+    print(report_text(summary))
+    if args.png is None:
+        return 0
+    try:
+        draw_chart(summary, args.png)
+    except ChartError as exc:
+        print(f"aiops ratings report: no chart written: {exc}", file=sys.stderr)
+        return 1
+    print(f"\nchart written to {args.png}")
+    return 0
 
 
 if __name__ == "__main__":

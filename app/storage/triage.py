@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from app.config import Settings
 from app.models import Rating, TriageRecord
 from app.storage.dynamo import DynamoTriageStore
 from app.storage.ratings import RatedRecord, StoreError
 from app.storage.sqlite import SQLiteTriageStore
 
-__all__ = ["DynamoTriageStore", "RatedRecord", "SQLiteTriageStore", "StoreError", "TriageStore"]
+__all__ = ["DynamoTriageStore", "RatedRecord", "SQLiteTriageStore", "StoreError", "TriageStore", "store_from_settings"]
 
 
 class TriageStore(Protocol):
@@ -43,3 +44,13 @@ class TriageStore(Protocol):
     def rated_records(self, since: datetime | None = None) -> list[RatedRecord]:
         """Every rated record created at or after ``since``, with its ratings."""
         ...
+
+
+def store_from_settings(settings: Settings) -> TriageStore:
+    """DynamoDB when a triage table is configured, otherwise the SQLite file in the state folder."""
+    if settings.triage_table:
+        import boto3
+
+        client = boto3.client("dynamodb", region_name=settings.aws_region)
+        return DynamoTriageStore(settings.triage_table, client)
+    return SQLiteTriageStore(settings.state_dir / "triage.sqlite3")

@@ -18,7 +18,7 @@ from app.models import Job, TriageRecord
 from app.runbooks.catalog import Catalog
 from app.runbooks.source import source_from_spec
 from app.slack.poster import Poster, SlackPoster
-from app.storage.triage import DynamoTriageStore, SQLiteTriageStore, TriageStore
+from app.storage.triage import TriageStore, store_from_settings
 from app.worker.cost import Prices
 from app.worker.jobs import Outcome, handle_job
 from app.worker.pipeline import WorkerDeps, investigate
@@ -58,7 +58,7 @@ def build_worker(
         token = load_secret(settings, settings.slack_secret_name, required=("bot_token",))["bot_token"]
         slack_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
     model_from_spec(settings.model, settings)  # fail at cold start on a bad spec, not on the first alert
-    return Worker(worker_deps(settings, slack=SlackPoster(slack_client), store=store or _store(settings)))
+    return Worker(worker_deps(settings, slack=SlackPoster(slack_client), store=store or store_from_settings(settings)))
 
 
 def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> WorkerDeps:
@@ -80,15 +80,6 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
 def default_tools(catalog: Catalog, *, result_max_chars: int) -> ToolRegistry:
     """The read-only tools of one investigation."""
     return ToolRegistry(runbook_tools(catalog), result_max_chars=result_max_chars)
-
-
-def _store(settings: Settings) -> TriageStore:
-    if settings.triage_table:
-        import boto3
-
-        client = boto3.client("dynamodb", region_name=settings.aws_region)
-        return DynamoTriageStore(settings.triage_table, client)
-    return SQLiteTriageStore(settings.state_dir / "triage.sqlite3")
 
 
 _cold_start = ColdStart(build_worker)

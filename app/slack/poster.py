@@ -90,8 +90,9 @@ class SlackPoster:
         cursor = ""
         while True:
             try:
-                page = {"cursor": cursor} if cursor else {}
-                response = self._client.conversations_replies(channel=channel, ts=thread_ts, limit=200, **page)
+                response = self._client.conversations_replies(
+                    channel=channel, ts=thread_ts, limit=200, cursor=cursor or None
+                )
             except SlackApiError as exc:
                 raise SlackPostError(f"conversations.replies failed: {exc.response.get('error')}") from exc
             messages.extend(response.get("messages") or [])

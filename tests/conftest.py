@@ -1,7 +1,9 @@
 """Fixtures for the whole suite."""
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,3 +31,17 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+SLACK_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "slack"
+
+
+@pytest.fixture
+def slack_payload() -> Callable[[str], dict[str, Any]]:
+    """Load a realistic Slack payload from tests/fixtures/slack (a fresh copy each time)."""
+
+    def load(name: str) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads((SLACK_FIXTURES / name).read_text(encoding="utf-8"))
+        return loaded
+
+    return load

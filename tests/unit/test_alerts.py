@@ -38,7 +38,8 @@ SHAPES: dict[str, tuple[str, str, str, str, str, dict[str, str]]] = {
     ),
     "cloudwatch_sns_alarm.json": (
         'ALARM: "jobs-api-5xx-rate" in US East (N. Virginia)', "cloudwatch-alarms", "firing", "",
-        "https://us-east-1.console.aws.amazon.com/cloudwatch/", {"Alarm Name": "jobs-api-5xx-rate", "New State": "ALARM"},
+        "https://us-east-1.console.aws.amazon.com/cloudwatch/",
+        {"Alarm Name": "jobs-api-5xx-rate", "New State": "ALARM"},
     ),
     "cloudwatch_sns_ok.json": (
         'OK: "jobs-api-5xx-rate" in US East (N. Virginia)', "cloudwatch-alarms", "resolved", "",
@@ -50,7 +51,8 @@ SHAPES: dict[str, tuple[str, str, str, str, str, dict[str, str]]] = {
     ),
     "grafana_firing.json": (
         "[FIRING:1] HealthcheckStartedAtMissing (jobs-prod)", "Grafana", "firing", "medium",
-        "https://grafana.prod.example.com/alerting/grafana/", {"alertname": "HealthcheckStartedAtMissing", "team": "platform"},
+        "https://grafana.prod.example.com/alerting/grafana/",
+        {"alertname": "HealthcheckStartedAtMissing", "team": "platform"},
     ),
     "grafana_resolved.json": (
         "[RESOLVED] HealthcheckStartedAtMissing (jobs-prod)", "Grafana", "resolved", "medium",

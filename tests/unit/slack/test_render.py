@@ -225,7 +225,8 @@ def test_report_shows_the_current_tally() -> None:
 
 
 def test_japanese_question_gets_japanese_headings_and_buttons() -> None:
-    job = JOB.model_copy(update={"kind": JobKind.QUESTION, "alert": Alert(text="ジョブ 123 が失敗しました。なぜですか？")})
+    question = Alert(text="ジョブ 123 が失敗しました。なぜですか？")
+    job = JOB.model_copy(update={"kind": JobKind.QUESTION, "alert": question})
     joined = "\n".join(texts(render.report_blocks(record(job=job, mode="evidence-only"))))
 
     for heading in ("*原因*", "*推奨対応*", "モデルなしで作成しました", "*評価* · まだありません"):
@@ -249,7 +250,8 @@ def test_many_evidence_steps_spill_into_sections_then_say_how_many_are_left() ->
         EvidenceResult(step_id=f"s{n}", tool="cloud_logging_query", status="ok", output=f"{n} " + "x" * 400)
         for n in range(60)
     ]
-    sections = [text for text in texts(render.report_blocks(record(evidence=evidence))) if "`cloud_logging_query`" in text]
+    blocks = render.report_blocks(record(evidence=evidence))
+    sections = [text for text in texts(blocks) if "`cloud_logging_query`" in text]
 
     assert len(sections) == render.MAX_EVIDENCE_SECTIONS
     assert all(len(section) <= 3000 for section in sections)

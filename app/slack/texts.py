@@ -15,7 +15,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "continuing": ("↩️ continuing from ref `{ref}`", "↩️ ref `{ref}` の調査の続き"),
     "querying": ("… querying {label} ({step})", "… {label} を照会中 ({step})"),
     "reasoning": ("🤖 reasoning over the evidence…", "🤖 証拠をもとに推論中…"),
-    "agent_tool": ("… {label}", "… {label}"),
+    "agent_tool": ("… 🤖 querying {label}", "… 🤖 {label} を照会中"),
     # report
     "cause": ("Cause", "原因"),
     "investigation": ("Investigation", "調査内容"),

@@ -27,7 +27,7 @@ from app.storage.triage import TriageStore
 from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
-from app.worker.progress import Progress, runbook_line, step_line
+from app.worker.progress import AgentProgress, Progress, runbook_line, step_line
 from app.worker.report import evidence_report
 from tools.redact import redact
 from tools.registry import ToolRegistry
@@ -171,7 +171,8 @@ def _report(
         job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language
     )
     try:
-        outcome = run_agent(model, registry, prompt, deps.budget)
+        watch = AgentProgress(progress, hidden=frozenset({TriageReport.__name__}))
+        outcome = run_agent(model, registry, prompt, deps.budget, [watch])
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
         failure = f"{type(exc).__name__}: {exc}"

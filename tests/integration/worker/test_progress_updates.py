@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipeline_support import CHANNEL, make_deps
+from pipeline_support import CHANNEL, REPORT, make_deps, post_alert, scripted
 from slack_sdk import WebClient
 from strands import tool
 
@@ -110,3 +110,23 @@ def test_progress_shows_each_step_as_it_runs_then_the_report(
     reply = fake.message(CHANNEL, record.reply_ts)
     assert reply["blocks"][0]["text"]["text"] == "Job queue is backing up"
 
+
+
+def test_progress_shows_the_agent_s_tool_calls(fake: FakeSlackAPI, store: SQLiteTriageStore, tmp_path: Path) -> None:
+    script = {
+        "turns": [
+            {"tool_calls": [{"name": "search_runbooks", "input": {"query": "started_at"}},
+                            {"name": "use_aws", "input": {"operation": "DeleteTable"}}]},
+            {"structured": REPORT},
+        ]
+    }
+    poster = TimedPoster(WebClient(token=fake.bot_token, base_url=fake.url))
+    deps = make_deps(fake, store, slack=poster, progress_interval=0.0, model=scripted(tmp_path, script))
+
+    investigate(post_alert(fake), deps)
+
+    texts = [text for _, text, has_blocks in poster.updates if not has_blocks]
+    assert any("… 🤖 querying runbooks" in text for text in texts), texts
+    assert "✓ 🤖 runbooks" in texts[-1]
+    assert "⛔ 🤖 AWS" in texts[-1]  # refused by the guard, shown as blocked
+    assert not any("TriageReport" in text for text in texts)

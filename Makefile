@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit bench clean
+.PHONY: setup demo test lint typecheck unit bench sample-chart clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: lint typecheck unit
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+sample-chart: setup
+	$(BIN)/python docs/sample_chart.py
 
 clean:
 	rm -rf $(VENV) .aiops-state .pytest_cache .mypy_cache .ruff_cache

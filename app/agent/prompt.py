@@ -34,16 +34,7 @@ def investigation_prompt(
         redact(f"source: {alert.source}") if alert.source else "",
         "</alert>",
     ]
-    if thread:
-        parts += ["<thread>", _trim_thread(thread), "</thread>"]
-    if earlier:
-        parts += [
-            "<earlier_findings>",
-            "You already investigated in this thread. Continue from these findings; do not repeat checks "
-            "whose results are here unless the question needs fresher data.",
-            earlier,
-            "</earlier_findings>",
-        ]
+    parts += _conversation(thread or [], earlier)
     if runbook is None:
         parts.append("No runbook matched. Use search_runbooks if a related one may exist.")
     else:
@@ -60,6 +51,20 @@ def investigation_prompt(
     parts.append("Investigate, then give the report.")
     parts.append(language_instruction(language))
     return "\n".join(part for part in parts if part)
+
+
+def _conversation(thread: list[str], earlier: str) -> list[str]:
+    """The thread so far, and what the bot already found in it."""
+    parts = ["<thread>", _trim_thread(thread), "</thread>"] if thread else []
+    if earlier:
+        parts += [
+            "<earlier_findings>",
+            "You already investigated in this thread. Continue from these findings; do not repeat checks "
+            "whose results are here unless the question needs fresher data.",
+            earlier,
+            "</earlier_findings>",
+        ]
+    return parts
 
 
 def _evidence_block(item: EvidenceResult) -> str:

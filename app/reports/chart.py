@@ -13,6 +13,7 @@ from app.reports.ratings import Distribution, RatingsSummary
 from app.slack.texts import level_label
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -54,10 +55,7 @@ def draw_chart(summary: RatingsSummary, path: Path) -> None:
     try:
         _runbook_panel(by_runbook, summary)
         _week_panel(by_week, summary)
-        _titles(figure, summary)
-        handles = [Patch(facecolor=COLOURS[level], label=level_label(level)) for level in RatingLevel]
-        figure.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=10)
-        figure.tight_layout(rect=(0, 0.06, 1, 0.9))
+        _titles(figure, summary, [Patch(facecolor=COLOURS[level], label=level_label(level)) for level in RatingLevel])
         figure.savefig(path, facecolor="white")
     except OSError as exc:
         raise ChartError(f"cannot write {path}: {exc.strerror}") from exc
@@ -65,7 +63,7 @@ def draw_chart(summary: RatingsSummary, path: Path) -> None:
         pyplot.close(figure)
 
 
-def _titles(figure: Figure, summary: RatingsSummary) -> None:
+def _titles(figure: Figure, summary: RatingsSummary, legend: list[Artist]) -> None:
     overall = summary.overall
     since = f" since {summary.since.date().isoformat()}" if summary.since else ""
     subtitle = (
@@ -75,6 +73,8 @@ def _titles(figure: Figure, summary: RatingsSummary) -> None:
     figure.suptitle("How operators rate the bot's replies", x=0.02, y=0.97, ha="left", fontsize=17,
                     fontweight="bold", color=_INK)
     figure.text(0.02, 0.905, subtitle, ha="left", fontsize=11, color=_MUTED)
+    figure.legend(handles=legend, loc="lower center", ncol=4, frameon=False, fontsize=10)
+    figure.tight_layout(rect=(0, 0.06, 1, 0.9))
 
 
 def _runbook_panel(axes: Axes, summary: RatingsSummary) -> None:

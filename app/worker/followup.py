@@ -13,17 +13,27 @@ from tools.redact import redact
 logger = logging.getLogger(__name__)
 
 EARLIER_BUDGET_CHARS = 4000
+MAX_HOPS = 5
 
 
 def earlier_record(job: Job, store: TriageStore) -> TriageRecord | None:
-    """The bot's newest successful answer in the thread of a question asked inside it, or None."""
+    """The bot's newest answer with findings in the thread of a question asked inside it, or None.
+
+    Follow-ups answered without a model only restate what they followed, so the chain is walked back to
+    the answer they restated.
+    """
     if job.kind is not JobKind.QUESTION or not job.in_thread:
         return None
     try:
-        return store.latest_in_thread(job.channel, job.thread_ts)
+        record = store.latest_in_thread(job.channel, job.thread_ts)
+        for _ in range(MAX_HOPS):
+            if record is None or not record.follows or record.mode != "evidence-only":
+                break
+            record = store.get(record.follows) or record
     except Exception as exc:  # the earlier findings help, but the question can be answered without them
         logger.warning("could not read the earlier record of thread %s: %s", job.thread_ts, exc)
         return None
+    return record
 
 
 def earlier_findings(record: TriageRecord) -> str:

@@ -170,13 +170,13 @@ def _report(
     prompt = investigation_prompt(
         job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language
     )
+    watch = AgentProgress(progress, hidden=frozenset({TriageReport.__name__}))
     try:
-        watch = AgentProgress(progress, hidden=frozenset({TriageReport.__name__}))
         outcome = run_agent(model, registry, prompt, deps.budget, [watch])
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
-        failure = f"{type(exc).__name__}: {exc}"
-        record.mode, record.model_note = "evidence-only", text("model_failed", language, error=failure)
+        note = text("model_failed", language, error=f"{type(exc).__name__}: {exc}")
+        record.mode, record.model_note = "evidence-only", note
         record.report = _without_model(job, runbook, earlier, language)
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage

@@ -189,3 +189,20 @@ def test_a_resolved_notification_without_an_earlier_investigation_posts_nothing(
 
     assert (outcome.reference, outcome.status, outcome.record) == ("", "resolved, no earlier investigation", None)
     assert fake.calls_to("chat.postMessage") == []
+
+
+def test_a_second_follow_up_without_a_model_still_restates_the_first_answer(
+    fake: FakeSlackAPI, store: SQLiteTriageStore, tmp_path: Path, slack_payload: Load
+) -> None:
+    alert = alert_from(fake, slack_payload("plain_text_webhook.json"))
+    first = handle_job(alert, deps(fake, store, model(tmp_path, "first"))).record
+    assert first is not None
+    handle_job(mention_from(fake, slack_payload("followup_question.json"), ALERTS, alert.ts), deps(fake, store))
+
+    third = handle_job(
+        mention_from(fake, slack_payload("followup_question.json"), ALERTS, alert.ts), deps(fake, store)
+    ).record
+
+    assert third is not None and third.report is not None
+    assert third.follows == first.id
+    assert third.report.cause.count("No model ran") == 1

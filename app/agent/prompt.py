@@ -24,17 +24,7 @@ def investigation_prompt(
     ``thread`` is the conversation so far, oldest first; ``earlier`` is what the bot already found in this
     thread (a follow-up continues from it); ``language`` is the language the report must be written in.
     """
-    alert = job.alert
-    header = "An alert fired" if job.kind is JobKind.ALERT else "A user asked a question"
-    parts = [
-        f"{header} at {alert.time.isoformat()}.",
-        "<alert>",
-        redact(alert.full_text()),
-        *(redact(f"{key}: {value}") for key, value in sorted(alert.labels.items())),
-        redact(f"source: {alert.source}") if alert.source else "",
-        "</alert>",
-    ]
-    parts += _conversation(thread or [], earlier)
+    parts = [*_alert_block(job), *_conversation(thread or [], earlier)]
     if runbook is None:
         parts.append("No runbook matched. Use search_runbooks if a related one may exist.")
     else:
@@ -51,6 +41,19 @@ def investigation_prompt(
     parts.append("Investigate, then give the report.")
     parts.append(language_instruction(language))
     return "\n".join(part for part in parts if part)
+
+
+def _alert_block(job: Job) -> list[str]:
+    alert = job.alert
+    header = "An alert fired" if job.kind is JobKind.ALERT else "A user asked a question"
+    return [
+        f"{header} at {alert.time.isoformat()}.",
+        "<alert>",
+        redact(alert.full_text()),
+        *(redact(f"{key}: {value}") for key, value in sorted(alert.labels.items())),
+        redact(f"source: {alert.source}") if alert.source else "",
+        "</alert>",
+    ]
 
 
 def _conversation(thread: list[str], earlier: str) -> list[str]:

@@ -32,7 +32,8 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
     """
     if job.kind is JobKind.RATING and job.rating is not None:
         ratings = record_rating(job.rating, deps.slack, deps.store)
-        return Outcome(job.rating.record_id, f"rated ({len(ratings)} ratings)")
+        count = len(ratings)
+        return Outcome(job.rating.record_id, f"rated ({count} rating{'' if count == 1 else 's'})")
     if job.kind is JobKind.ALERT and job.alert.status == "resolved":
         earlier = note_resolution(job, deps.slack, deps.store)
         if earlier is None:

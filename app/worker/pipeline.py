@@ -34,6 +34,8 @@ from tools.registry import ToolRegistry
 
 logger = logging.getLogger(__name__)
 
+_UNSHOWN = frozenset({TriageReport.__name__})  # the structured-output tool is not a step people care about
+
 
 class InvestigationError(Exception):
     """The investigation failed; the thread was told, with the reference id."""
@@ -170,9 +172,8 @@ def _report(
     prompt = investigation_prompt(
         job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language
     )
-    watch = AgentProgress(progress, hidden=frozenset({TriageReport.__name__}))
     try:
-        outcome = run_agent(model, registry, prompt, deps.budget, [watch])
+        outcome = run_agent(model, registry, prompt, deps.budget, [AgentProgress(progress, hidden=_UNSHOWN)])
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
         note = text("model_failed", language, error=f"{type(exc).__name__}: {exc}")

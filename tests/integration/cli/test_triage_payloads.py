@@ -93,7 +93,7 @@ def test_a_rating_click_shows_the_rating_it_would_store(capsys: pytest.CaptureFi
 
     out = capsys.readouterr().out
     assert out.startswith("Rating of tri-5f3c2a9b1d7e by U04HANAKO01: same\n")
-    assert "rated (1 ratings) (ref tri-5f3c2a9b1d7e)" in out
+    assert "rated (1 rating) (ref tri-5f3c2a9b1d7e)" in out
 
 
 def test_a_modal_submission_shows_the_scores(capsys: pytest.CaptureFixture[str]) -> None:
@@ -102,7 +102,7 @@ def test_a_modal_submission_shows_the_scores(capsys: pytest.CaptureFixture[str])
     view = json.loads(capsys.readouterr().out)
     rating = view["input"]["rating"]
     assert (rating["level"], rating["accuracy"], rating["clarity"], rating["coverage"]) == ("partly", 4, 3, 2)
-    assert view["outcome"] == {"reference": "tri-5f3c2a9b1d7e", "status": "rated (1 ratings)"}
+    assert view["outcome"] == {"reference": "tri-5f3c2a9b1d7e", "status": "rated (1 rating)"}
 
 
 def test_the_detail_button_is_explained(capsys: pytest.CaptureFixture[str]) -> None:

@@ -122,7 +122,7 @@ def test_a_rating_job_from_the_ingress_is_stored_and_tallied(tmp_path: Path, fak
 
     outcome = worker.handle(parse_job(payload))
 
-    assert outcome.receipt() == {"reference": record.id, "status": "rated (1 ratings)"}
+    assert outcome.receipt() == {"reference": record.id, "status": "rated (1 rating)"}
     assert [(r.user, r.level.value) for r in store.ratings(record.id)] == [("U0ALICE", "same")]
     assert "<@U0ALICE>" in fake.message(CHANNEL, record.reply_ts)["blocks"][-3]["text"]["text"]
 

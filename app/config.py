@@ -100,6 +100,16 @@ class Settings(BaseSettings):
     github_repos: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="OWNER/REPO the code tools may read (comma-separated); empty disables them."
     )
+    # Slack experience
+    progress_interval_seconds: float = Field(
+        default=1.0, ge=0.2, description="Least time between two updates of the progress message."
+    )
+    price_input_usd_per_mtok: float = Field(
+        default=3.0, ge=0, description="Price of a million input tokens (USD), for the cost in the report footer."
+    )
+    price_output_usd_per_mtok: float = Field(
+        default=15.0, ge=0, description="Price of a million output tokens (USD), for the cost in the report footer."
+    )
 
     @field_validator("alert_channels", "aws_read_services", "github_repos", mode="before")
     @classmethod

@@ -1,7 +1,8 @@
 """Fixtures for the whole suite."""
 
+import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,15 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(socket, "getaddrinfo", guarded)
     yield attempts
     assert attempts == [], f"tried to reach {sorted(set(attempts))}"
+SLACK_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "slack"
+
+
+@pytest.fixture
+def slack_payload() -> Callable[[str], dict[str, Any]]:
+    """Load a realistic Slack payload from tests/fixtures/slack (a fresh copy each time)."""
+
+    def load(name: str) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads((SLACK_FIXTURES / name).read_text(encoding="utf-8"))
+        return loaded
+
+    return load

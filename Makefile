@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # jsii (under aws-cdk-lib) warns on every start when Node 20 runs it; the CDK app works on it.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: setup demo test lint typecheck unit bench clean assets synth deploy test-assets
+.PHONY: setup demo test lint typecheck unit bench sample-chart clean assets synth deploy test-assets
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ deploy: assets
 
 test-assets: setup
 	$(BIN)/pytest -m assets
+
+sample-chart: setup
+	$(BIN)/python docs/sample_chart.py
 
 clean:
 	rm -rf $(VENV) .aiops-state .pytest_cache .mypy_cache .ruff_cache build cdk.out

@@ -7,6 +7,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from app.config import ConfigError, Settings, load_settings
@@ -58,7 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--transport", choices=["stdio", "http"], default="stdio")
     serve.add_argument("--port", type=int, default=8000, help="port for --transport http (default 8000)")
     serve.set_defaults(run=_mcp_serve)
+    ratings = commands.add_parser("ratings", help="the ratings report")
+    ratings.add_argument("action", choices=["report"])
+    ratings.add_argument("--since", metavar="DATE", type=_date, help="only replies made on or after DATE (YYYY-MM-DD)")
+    ratings.add_argument("--png", metavar="FILE", type=Path, help="also draw the chart into FILE")
+    ratings.set_defaults(run=_ratings)
     return parser
+
+
+def _date(value: str) -> datetime:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _overrides(settings: Settings, args: argparse.Namespace) -> Settings:
@@ -74,21 +88,33 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _triage(args: argparse.Namespace, settings: Settings) -> int:
     from app.slack.transcript import message_to_text
-    from app.triage import InputError, job_from_input, read_input, record_json, run_triage
+    from app.triage import InputError, NoJobInput, input_summary, job_from_input, outcome_json, read_input, run_triage
     from app.worker.pipeline import InvestigationError
 
     settings = _overrides(settings, args)
     try:
         job = job_from_input(read_input(args.input))
+    except NoJobInput as exc:
+        print(exc)
+        return 0
+    except InputError as exc:
+        print(f"aiops triage: {exc}", file=sys.stderr)
+        return 1
+    try:
         with tempfile.TemporaryDirectory(prefix="aiops-triage-") as state:
-            record, poster = run_triage(job, settings, Path(state) / "triage.db")
+            outcome, poster = run_triage(job, settings, Path(state) / "triage.db")
     except (InputError, InvestigationError) as exc:
         print(f"aiops triage: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        print(record_json(record))
-    else:
+        print(outcome_json(job, outcome))
+        return 0
+    print(input_summary(job) + "\n")
+    record = outcome.record
+    if record is not None and record.reply_ts in poster.messages:
         print(message_to_text(poster.messages[record.reply_ts]))
+    else:
+        print(f"{outcome.status}" + (f" (ref {outcome.reference})" if outcome.reference else ""))
     return 0
 
 
@@ -115,6 +141,24 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from app.evals.cli import run_eval
 
     return run_eval(args.dir, settings, model=args.model, judge=args.judge, only=args.only, as_json=args.json)
+
+
+def _ratings(args: argparse.Namespace, settings: Settings) -> int:
+    from app.reports.chart import ChartError, draw_chart
+    from app.reports.ratings import report_text, summarise
+    from app.storage.triage import store_from_settings
+
+    summary = summarise(store_from_settings(settings).rated_records(args.since), args.since)
+    print(report_text(summary))
+    if args.png is None:
+        return 0
+    try:
+        draw_chart(summary, args.png)
+    except ChartError as exc:
+        print(f"aiops ratings report: no chart written: {exc}", file=sys.stderr)
+        return 1
+    print(f"\nchart written to {args.png}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -82,8 +82,36 @@ class Settings(BaseSettings):
     jobs_api_extra_operations: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="Operation ids exposed beyond GET (comma-separated); empty: read-only."
     )
+    # Cloud Logging, AWS and GitHub tools
+    google_project: str = Field(
+        default="", description="Google Cloud project whose logs cloud_logging_query reads; empty disables the tool."
+    )
+    google_secret_name: str = Field(
+        default="aiops/google",
+        description="Secret holding a service-account key or a workload identity federation config (JSON).",
+    )
+    google_logging_endpoint: str = Field(
+        default="", description="Cloud Logging API endpoint override (a local fake); empty uses Google's."
+    )
+    aws_read_services: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="boto3 service names aws_read may read (comma-separated, e.g. ecs,lambda,logs); empty disables.",
+    )
+    github_repos: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="OWNER/REPO the code tools may read (comma-separated); empty disables them."
+    )
+    # Slack experience
+    progress_interval_seconds: float = Field(
+        default=1.0, ge=0.2, description="Least time between two updates of the progress message."
+    )
+    price_input_usd_per_mtok: float = Field(
+        default=3.0, ge=0, description="Price of a million input tokens (USD), for the cost in the report footer."
+    )
+    price_output_usd_per_mtok: float = Field(
+        default=15.0, ge=0, description="Price of a million output tokens (USD), for the cost in the report footer."
+    )
 
-    @field_validator("alert_channels", mode="before")
+    @field_validator("alert_channels", "aws_read_services", "github_repos", mode="before")
     @classmethod
     def _split_channels(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -135,6 +163,27 @@ def load_secret(
     Raises:
         ConfigError: The secret is missing, is not a JSON object, or lacks one of the ``required`` keys.
     """
+    value, where = _secret_document(settings, name, secrets_client)
+    missing = [key for key in required if not value.get(key)]
+    if missing:
+        raise ConfigError(f"{where} lacks {', '.join(missing)}")
+    return {str(key): str(item) for key, item in value.items()}
+
+
+def load_secret_document(
+    settings: Settings, name: str, *, secrets_client: SecretsManagerClient | None = None
+) -> dict[str, Any]:
+    """Fetch a JSON secret by name as the document it is, nested objects kept; call once per cold start.
+
+    Raises:
+        ConfigError: The secret is missing or is not a JSON object.
+    """
+    return _secret_document(settings, name, secrets_client)[0]
+
+
+def _secret_document(
+    settings: Settings, name: str, secrets_client: SecretsManagerClient | None
+) -> tuple[dict[str, Any], str]:
     if settings.secrets_backend == "aws":
         raw = _read_aws_secret(settings, name, secrets_client)
         where = f"Secrets Manager secret {name!r}"
@@ -150,10 +199,7 @@ def load_secret(
         raise ConfigError(f"{where} is not valid JSON") from exc
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a JSON object")
-    missing = [key for key in required if not value.get(key)]
-    if missing:
-        raise ConfigError(f"{where} lacks {', '.join(missing)}")
-    return {str(key): str(item) for key, item in value.items()}
+    return value, where
 
 
 def _read_aws_secret(settings: Settings, name: str, client: SecretsManagerClient | None) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from app.config import Settings
+from app.demo_thread import continue_thread
 from app.fakes.slack_api import FakeSlackAPI
 from app.fakes.slack_events import event_callback, http_event, mention_event, message_event
 from app.ingress.app import SlackCredentials
@@ -51,7 +52,7 @@ def run_demo(settings: Settings, out: Callable[[str], None] = print) -> int:
         settings = settings.model_copy(update={"alert_channels": (ALERTS,), "state_dir": Path(state)})
         client = WebClient(token=token, base_url=slack.url)
         worker = build_worker(settings, slack_client=client, store=SQLiteTriageStore(Path(state) / "triage.db"))
-        dispatcher = InProcessDispatcher(worker.run)
+        dispatcher = InProcessDispatcher(worker.handle)
         ingress = build_ingress(
             settings,
             credentials=SlackCredentials(signing_secret=secret, bot_token=token),
@@ -78,6 +79,7 @@ def run_demo(settings: Settings, out: Callable[[str], None] = print) -> int:
         mention = event_callback(mention_event(HELP, question_ts, f"<@U0BOT> {QUESTION}", "U0ALICE"))
         out(f"question by @mention → HTTP {send(mention)}")
         dispatcher.drain()
+        continue_thread(send, slack, dispatcher.drain, (ALERTS, health_ts, HEALTH_CHECK_ALERT), out)
         for channel, ts in ((ALERTS, health_ts), (ALERTS, disk_ts), (HELP, question_ts)):
             out(render_thread(slack.thread(channel, ts)))
         started = [c for c in slack.calls_to("chat.postMessage") if "Investigating" in str(c.params.get("text"))]
@@ -97,7 +99,8 @@ def render_thread(messages: list[dict[str, Any]]) -> str:
 
 
 def _author(message: dict[str, Any]) -> str:
-    names = {"B0HEALTH": "gke-health-checker (bot)", "B0HOOK": "alerts-webhook (bot)", "U0ALICE": "alice"}
+    names = {"B0HEALTH": "gke-health-checker (bot)", "B0HOOK": "alerts-webhook (bot)", "U0ALICE": "alice",
+             "U0BOB": "bob"}
     key = str(message.get("bot_id") or message.get("user") or "")
     return names.get(key, key or "someone")
 

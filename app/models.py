@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 def utcnow() -> datetime:
@@ -19,6 +19,7 @@ class JobKind(StrEnum):
 
     ALERT = "alert"
     QUESTION = "question"
+    RATING = "rating"
 
 
 class Alert(BaseModel):
@@ -40,6 +41,31 @@ class Alert(BaseModel):
         return "\n".join(part for part in (self.title, self.text) if part)
 
 
+class RatingLevel(StrEnum):
+    """How a person judged a reply, compared with doing the work themselves."""
+
+    BETTER = "better"
+    SAME = "same"
+    PARTLY = "partly"
+    WRONG = "wrong"
+
+
+Score = Annotated[int, Field(ge=1, le=4)]
+
+
+class Rating(BaseModel):
+    """One person's rating of one report; a newer rating by the same person replaces the older one."""
+
+    record_id: str = Field(min_length=1)
+    user: str = Field(min_length=1)
+    level: RatingLevel
+    accuracy: Score | None = None
+    clarity: Score | None = None
+    coverage: Score | None = None
+    comment: str | None = None
+    rated_at: float = Field(description="When the person rated (epoch seconds); the newest rating wins.")
+
+
 class Job(BaseModel):
     """The unit of work the ingress hands to the worker."""
 
@@ -52,6 +78,13 @@ class Job(BaseModel):
     user: str = ""
     alert: Alert
     in_thread: bool = Field(default=False, description="A question asked inside an existing thread.")
+    rating: Rating | None = Field(default=None, description="The rating to store, for rating jobs.")
+
+    @model_validator(mode="after")
+    def _rating_jobs_carry_a_rating(self) -> Job:
+        if (self.kind is JobKind.RATING) != (self.rating is not None):
+            raise ValueError("a rating job needs a rating, and only a rating job has one")
+        return self
 
 
 class Decision(StrEnum):
@@ -132,6 +165,7 @@ class Usage(BaseModel):
     tool_calls: int = 0
     latency_ms: float = 0.0
     stop_reason: str = ""
+    estimated_cost_usd: float = Field(default=0.0, description="Tokens priced at the configured rates.")
 
 
 class TriageRecord(BaseModel):
@@ -155,3 +189,5 @@ class TriageRecord(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     error: str = ""
     reply_ts: str = ""
+    runbook_link: str = ""
+    follows: str = Field(default="", description="Reference of the earlier record a follow-up continued from.")

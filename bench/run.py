@@ -1,4 +1,5 @@
-"""Benchmarks (not tests): ingress cold import, warm ack latency, jobs API MCP start-up, runbook engine figures.
+"""Benchmarks (not tests): ingress cold import, warm ack latency, jobs API MCP start-up, runbook engine figures,
+parallel evidence steps.
 
 Run with ``make bench``. Figures are medians and percentiles over repeated runs; the machine is shared,
 so compare ratios between runs rather than absolute numbers.
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from evidence_parallel import LATENCY, parallel_evidence
 from runbooks_bench import accuracy_rows, github_load_rows
 from slack_sdk import WebClient
 
@@ -132,6 +134,7 @@ def main() -> None:
     acks, jobs = warm_ack_ms()
     mcp_imports = mcp_import_seconds()
     mcp_starts = mcp_startup_ms()
+    evidence = parallel_evidence()
     rows = [
         ("ingress cold import (fresh process)", f"{statistics.median(imports):.3f} s",
          f"p90 {percentile(imports, 0.9):.3f} s", "< 0.5 s", f"n={len(imports)}"),
@@ -142,6 +145,10 @@ def main() -> None:
          f"max {max(mcp_imports):.3f} s", "", f"n={len(mcp_imports)}"),
         ("jobs API MCP start-up in the worker", f"{statistics.median(mcp_starts):.0f} ms",
          f"first {mcp_starts[0]:.0f} ms, max {max(mcp_starts):.0f} ms", "", f"n={len(mcp_starts)}"),
+        (f"6 evidence steps in parallel / slowest alone ({LATENCY * 1000:.0f} ms backends)",
+         f"{evidence['ratio_median']:.2f}x",
+         f"max {evidence['ratio_max']:.2f}x; {evidence['parallel_median_ms']:.0f} ms vs "
+         f"{evidence['slowest_step_median_ms']:.0f} ms", "< 1.5x", f"n={evidence['runs']}"),
     ]
     rows += github_load_rows() + accuracy_rows()
     widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
@@ -151,7 +158,10 @@ def main() -> None:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
     summary = {"cold_import_median_s": statistics.median(imports), "ack_p50_ms": percentile(acks, 0.5),
                "ack_p99_ms": percentile(acks, 0.99), "mcp_import_median_s": statistics.median(mcp_imports),
-               "mcp_startup_median_ms": statistics.median(mcp_starts), "mcp_startup_first_ms": mcp_starts[0]}
+               "mcp_startup_median_ms": statistics.median(mcp_starts), "mcp_startup_first_ms": mcp_starts[0],
+               "evidence_parallel_ratio_median": evidence["ratio_median"],
+               "evidence_parallel_ms": evidence["parallel_median_ms"],
+               "evidence_slowest_step_ms": evidence["slowest_step_median_ms"]}
     print(json.dumps(summary))
 
 

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from strands.types.tools import AgentTool, ToolResult
 
 from tools.budget import cap_text
 from tools.redact import redact
+
+ToolCheck = Callable[[str, dict[str, Any]], "str | None"]
+"""Given a tool name and its arguments: the reason to refuse the call, or None to let it run."""
+
+
+@dataclass(frozen=True)
+class ToolSet:
+    """Tools for one external system, with the argument checks that must pass before any of them runs."""
+
+    tools: list[AgentTool]
+    checks: dict[str, ToolCheck] = field(default_factory=dict)
+
+
+def error_result(text: str) -> dict[str, Any]:
+    """A tool result with status ``error``: an expected failure told in a few words the model can act on."""
+    return {"status": "error", "content": [{"text": text}]}
 
 
 @dataclass(frozen=True)
@@ -28,11 +44,32 @@ class UnknownToolError(Exception):
 
 
 class ToolRegistry:
-    """Named read-only tools: given to the agent as they are, and called directly by evidence steps."""
+    """Named read-only tools: given to the agent as they are, and called directly by evidence steps.
 
-    def __init__(self, tools: Iterable[AgentTool], *, result_max_chars: int = 8000) -> None:
+    ``checks`` map a tool name to its argument check; the agent's guard and the evidence steps both apply
+    them before a call runs. Results are capped at ``result_max_chars`` characters and ``result_max_tokens``
+    estimated tokens (a quarter of the characters unless given).
+    """
+
+    def __init__(
+        self,
+        tools: Iterable[AgentTool],
+        *,
+        result_max_chars: int = 8000,
+        result_max_tokens: int | None = None,
+        checks: dict[str, ToolCheck] | None = None,
+    ) -> None:
         self._tools = {tool.tool_name: tool for tool in tools}
         self.result_max_chars = result_max_chars
+        self.result_max_tokens = result_max_tokens or max(result_max_chars // 4, 1)
+        self.checks = dict(checks or {})
+
+    @classmethod
+    def from_sets(cls, sets: Iterable[ToolSet], **limits: Any) -> ToolRegistry:
+        """One registry over several tool sets, their checks merged."""
+        sets = list(sets)
+        checks = {name: check for item in sets for name, check in item.checks.items()}
+        return cls([tool for item in sets for tool in item.tools], checks=checks, **limits)
 
     def names(self) -> list[str]:
         """Registered tool names, sorted."""
@@ -44,6 +81,11 @@ class ToolRegistry:
 
     def __contains__(self, name: object) -> bool:
         return name in self._tools
+
+    def refusal(self, name: str, args: dict[str, Any]) -> str | None:
+        """Why the arguments must not be passed to the tool (its check's reason), or None."""
+        check = self.checks.get(name)
+        return check(name, args) if check else None
 
     async def call(self, name: str, args: dict[str, Any]) -> ToolOutcome:
         """Run one tool through its Strands interface; the result is redacted and capped.
@@ -67,7 +109,7 @@ class ToolRegistry:
 
     def clean(self, text: str) -> str:
         """Redact, then cap, a tool's text."""
-        return cap_text(redact(text), self.result_max_chars)
+        return cap_text(redact(text), self.result_max_chars, max_tokens=self.result_max_tokens)
 
 
 def result_text(result: ToolResult) -> str:

@@ -11,11 +11,9 @@ from typing import Any
 from strands.hooks import AfterToolCallEvent, BeforeToolCallEvent, HookProvider, HookRegistry
 
 from app.models import BlockedCall, ToolCall
-from tools.registry import result_text
+from tools.registry import ToolCheck, result_text
 
 logger = logging.getLogger(__name__)
-
-ToolCheck = Callable[[str, dict[str, Any]], str | None]
 
 
 @dataclass

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from strands import Agent
 from strands.agent import AgentResult
+from strands.hooks import HookProvider
 from strands.models import Model
 from strands.types.exceptions import StructuredOutputException
 
@@ -53,19 +55,25 @@ def system_prompt() -> str:
     return (Path(__file__).parent.parent / "prompts" / "system.md").read_text(encoding="utf-8")
 
 
-def run_agent(model: Model, registry: ToolRegistry, prompt: str, budget: Budget) -> AgentOutcome:
-    """Investigate with a fresh agent; budgets end the loop gracefully and the outcome says so."""
+def run_agent(
+    model: Model, registry: ToolRegistry, prompt: str, budget: Budget, observers: Sequence[HookProvider] = ()
+) -> AgentOutcome:
+    """Investigate with a fresh agent; budgets end the loop gracefully and the outcome says so.
+
+    ``observers`` are extra hooks that watch the run (progress); the guard always runs first.
+    """
     report_tool = TriageReport.__name__  # Strands' structured-output tool
     guard = ToolGuard(
         allowed=frozenset([*registry.names(), report_tool]),
         clean=registry.clean,
+        checks=registry.checks,
         unrecorded=frozenset([report_tool]),
     )
     agent = Agent(
         model=model,
         tools=list[Any](registry.agent_tools()),
         system_prompt=system_prompt(),
-        hooks=[guard],
+        hooks=[guard, *observers],
         callback_handler=None,
     )
     cancel = threading.Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.language import Language, language_instruction
 from app.models import EvidenceResult, Job, JobKind
 from app.runbooks.model import Runbook
 from tools.redact import redact
@@ -10,21 +11,20 @@ THREAD_BUDGET_CHARS = 6000
 
 
 def investigation_prompt(
-    job: Job, runbook: Runbook | None, evidence: list[EvidenceResult], thread: list[str] | None = None
+    job: Job,
+    runbook: Runbook | None,
+    evidence: list[EvidenceResult],
+    thread: list[str] | None = None,
+    *,
+    earlier: str = "",
+    language: Language = "en",
 ) -> str:
-    """The user message that opens an investigation; ``thread`` is the conversation so far, oldest first."""
-    alert = job.alert
-    header = "An alert fired" if job.kind is JobKind.ALERT else "A user asked a question"
-    parts = [
-        f"{header} at {alert.time.isoformat()}.",
-        "<alert>",
-        redact(alert.full_text()),
-        *(redact(f"{key}: {value}") for key, value in sorted(alert.labels.items())),
-        redact(f"source: {alert.source}") if alert.source else "",
-        "</alert>",
-    ]
-    if thread:
-        parts += ["<thread>", _trim_thread(thread), "</thread>"]
+    """The user message that opens an investigation.
+
+    ``thread`` is the conversation so far, oldest first; ``earlier`` is what the bot already found in this
+    thread (a follow-up continues from it); ``language`` is the language the report must be written in.
+    """
+    parts = [*_alert_block(job), *_conversation(thread or [], earlier)]
     if runbook is None:
         parts.append("No runbook matched. Use search_runbooks if a related one may exist.")
     else:
@@ -40,7 +40,35 @@ def investigation_prompt(
         parts += [_evidence_block(item) for item in evidence]
         parts.append("</evidence>")
     parts.append("Investigate, then give the report.")
+    parts.append(language_instruction(language))
     return "\n".join(part for part in parts if part)
+
+
+def _alert_block(job: Job) -> list[str]:
+    alert = job.alert
+    header = "An alert fired" if job.kind is JobKind.ALERT else "A user asked a question"
+    return [
+        f"{header} at {alert.time.isoformat()}.",
+        "<alert>",
+        redact(alert.full_text()),
+        *(redact(f"{key}: {value}") for key, value in sorted(alert.labels.items())),
+        redact(f"source: {alert.source}") if alert.source else "",
+        "</alert>",
+    ]
+
+
+def _conversation(thread: list[str], earlier: str) -> list[str]:
+    """The thread so far, and what the bot already found in it."""
+    parts = ["<thread>", _trim_thread(thread), "</thread>"] if thread else []
+    if earlier:
+        parts += [
+            "<earlier_findings>",
+            "You already investigated in this thread. Continue from these findings; do not repeat checks "
+            "whose results are here unless the question needs fresher data.",
+            earlier,
+            "</earlier_findings>",
+        ]
+    return parts
 
 
 def _evidence_block(item: EvidenceResult) -> str:

@@ -8,6 +8,9 @@ import json
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlencode
+
+FORM = "application/x-www-form-urlencoded"
 
 
 def sign(secret: str, timestamp: int, body: str) -> str:
@@ -73,3 +76,8 @@ def mention_event(channel: str, ts: str, text: str, user: str, thread_ts: str | 
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
+
+
+def interaction_body(payload: dict[str, Any]) -> str:
+    """The form body Slack posts for buttons and modals: one ``payload`` field holding the JSON."""
+    return urlencode({"payload": json.dumps(payload)})

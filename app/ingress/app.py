@@ -5,16 +5,19 @@ from __future__ import annotations
 import base64
 import logging
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from app.ingress.events import Identity, alert_job, question_job
+from app.ingress.interactions import RATE_ACTION, rated_target, rating_job_from_action, rating_job_from_view
 from app.models import Job
+from app.slack.rating_blocks import DETAIL_ACTION, MODAL_CALLBACK, SubmissionError, rating_modal
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,35 @@ def build_app(
     def on_other_event() -> None:
         """Acknowledge events the bot does not act on, so Slack does not retry them."""
 
+    _add_rating_listeners(app, start_job, client)
     return app
+
+
+def _add_rating_listeners(app: App, start_job: StartJob, client: WebClient) -> None:
+    """Rating clicks and modal submissions become rating jobs; the detail button opens the modal.
+
+    A job that cannot be handed off raises, so Slack shows the person that the click or the form failed.
+    """
+
+    @app.action(RATE_ACTION)
+    def on_rate(ack: Ack, body: dict[str, Any]) -> None:
+        _start_once(start_job, rating_job_from_action(body, time.time()))
+        ack()
+
+    @app.action(DETAIL_ACTION)
+    def on_detail(ack: Ack, body: dict[str, Any]) -> None:
+        client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=rating_modal(rated_target(body)))
+        ack()
+
+    @app.view(MODAL_CALLBACK)
+    def on_submit(ack: Ack, body: dict[str, Any]) -> None:
+        try:
+            job = rating_job_from_view(body, time.time())
+        except SubmissionError as exc:
+            ack(response_action="errors", errors=exc.errors)
+            return
+        _start_once(start_job, job)
+        ack()
 
 
 def handle_http(app: App, event: dict[str, Any]) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def _default_dispatcher(settings: Settings, client: WebClient) -> Dispatcher:
     from app.worker.handler import build_worker  # local runs only: the worker shares this process
 
     worker = build_worker(settings, slack_client=client)
-    return InProcessDispatcher(worker.run)
+    return InProcessDispatcher(worker.handle)
 
 
 _cold_start = ColdStart(build_ingress)

@@ -81,10 +81,24 @@ class SlackPoster:
         except SlackApiError as exc:
             raise SlackPostError(f"chat.update failed: {exc.response.get('error')}") from exc
 
-    def thread(self, channel: str, thread_ts: str, limit: int = 100) -> list[dict[str, Any]]:
-        """Up to ``limit`` messages of a thread, oldest first (one page of ``conversations.replies``)."""
-        try:
-            response = self._client.conversations_replies(channel=channel, ts=thread_ts, limit=limit)
-        except SlackApiError as exc:
-            raise SlackPostError(f"conversations.replies failed: {exc.response.get('error')}") from exc
-        return list(response.get("messages") or [])
+    def thread(self, channel: str, thread_ts: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """The thread's messages, oldest first: the parent and the newest ``limit - 1`` replies.
+
+        ``conversations.replies`` pages from the oldest message, so every page is read (200 at a time).
+        """
+        messages: list[dict[str, Any]] = []
+        cursor = ""
+        while True:
+            try:
+                response = self._client.conversations_replies(
+                    channel=channel, ts=thread_ts, limit=200, cursor=cursor or None
+                )
+            except SlackApiError as exc:
+                raise SlackPostError(f"conversations.replies failed: {exc.response.get('error')}") from exc
+            messages.extend(response.get("messages") or [])
+            cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                break
+        if len(messages) > limit:
+            messages = [messages[0], *messages[len(messages) - limit + 1 :]]
+        return messages

@@ -1,129 +1,162 @@
-"""Block Kit for progress, reports and failures. Pure: data in, blocks out."""
+"""Block Kit for progress, reports and failures. Pure: data in, blocks out.
+
+Reports stay within Slack's limits (50 blocks, 3,000 characters a section), escape mrkdwn, fold long evidence
+and speak the language of the alert or question.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from app.models import EvidenceResult, TriageRecord, TriageReport
+from app.language import Language, detect_language
+from app.models import EvidenceResult, Rating, TriageRecord, TriageReport
+from app.slack.rating_blocks import RATINGS, rating_actions, rating_tally
+from app.slack.texts import text
 from tools.redact import redact
+
+__all__ = ["MAX_BLOCKS", "MAX_SECTION_CHARS", "RATINGS", "escape", "failure_text", "footer", "progress_text",
+           "rating_actions", "record_language", "report_blocks", "report_text"]
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
-
-RATINGS: tuple[tuple[str, str], ...] = (
-    ("better", "Better than I would have done"),
-    ("same", "As good as I would have done"),
-    ("partly", "Partly useful"),
-    ("wrong", "Wrong or useless"),
-)
+EVIDENCE_SNIPPET_CHARS = 280
+MAX_EVIDENCE_SECTIONS = 4
+_RESERVED = 3  # rating tally, footer, rating buttons
 _STATUS_ICON = {"ok": "✓", "skipped": "–", "error": "✗", "blocked": "⛔", "timeout": "⌛"}
 _DECISION_ICON = {"close": "✅", "monitor": "👀", "escalate": "🚨", "act": "🛠️", "unknown": "❔"}
 
 
-def escape(text: str) -> str:
+def escape(value: str) -> str:
     """Escape Slack mrkdwn control characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def progress_text(reference: str, lines: list[str]) -> str:
+def record_language(record: TriageRecord) -> Language:
+    """The language of the alert or question the record answers."""
+    return detect_language(record.job.alert.full_text())
+
+
+def progress_text(reference: str, lines: Sequence[str], language: Language = "en") -> str:
     """The text of the progress message."""
-    return "\n".join([f":mag: Investigating… (ref `{reference}`)", *lines])
+    return "\n".join([text("investigating", language, ref=reference), *lines])
 
 
-def report_blocks(record: TriageRecord) -> list[dict[str, Any]]:
-    """The final report, within Slack's limits, ending with the rating buttons."""
+def report_blocks(record: TriageRecord, ratings: Sequence[Rating] = ()) -> list[dict[str, Any]]:
+    """The final report, within Slack's limits, ending with the rating tally, the footer and the four rating buttons."""
+    language = record_language(record)
     report = record.report or TriageReport(
         title="No report", cause="", recommended_action="", decision="unknown", confidence="low"
     )
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": _cut(report.title, 150) or "Report"}},
+        *_note_blocks(record, language),
+        _section(f"*{text('cause', language)}*\n{escape(report.cause)}"),
     ]
-    if record.mode == "evidence-only":
-        note = "Produced without a model: evidence and the runbook's own guidance, no diagnosis."
-        blocks.append(_context(f":information_source: {note} {escape(record.model_note)}".strip()))
-    elif record.model_note:
-        blocks.append(_context(f":warning: {escape(record.model_note)}"))
-    blocks += [_context(f":warning: {escape(note)}") for note in record.notes]
-    blocks.append(_section(f"*Cause*\n{escape(report.cause)}"))
     if report.findings:
-        bullets = "\n".join(f"• {escape(f.statement)} — _{escape(f.evidence)}_" for f in report.findings)
-        blocks.append(_section(f"*Investigation*\n{bullets}"))
+        bullets = "\n".join(
+            f"• {escape(f.statement)} — _{escape(_cut(' '.join(f.evidence.split()), 400))}_" for f in report.findings
+        )
+        blocks.append(_section(f"*{text('investigation', language)}*\n{bullets}"))
     icon = _DECISION_ICON.get(report.decision, "")
-    blocks.append(_section(f"*Recommended action* {icon} `{report.decision}`\n{escape(report.recommended_action)}"))
-    blocks += _evidence_blocks(record.evidence)
+    blocks.append(
+        _section(f"*{text('action', language)}* {icon} `{report.decision}`\n{escape(report.recommended_action)}")
+    )
+    blocks += _evidence_blocks(record, language)
     if record.blocked_calls:
         listed = ", ".join(f"`{escape(call.tool)}`" for call in record.blocked_calls)
-        blocks.append(_context(f":no_entry: Blocked tool calls (not executed): {listed}"))
-    blocks = blocks[: MAX_BLOCKS - 2]
+        blocks.append(_context(f":no_entry: {text('blocked', language)}: {listed}"))
+    blocks = blocks[: MAX_BLOCKS - _RESERVED]
+    blocks.append(rating_tally(record.id, ratings, language))
     blocks.append(_context(footer(record)))
-    blocks.append(rating_actions(record.id))
+    blocks.append(rating_actions(record.id, language))
     return blocks
 
 
 def report_text(record: TriageRecord) -> str:
     """Notification text for the report."""
     report = record.report
-    return f"{report.title}: {report.cause}" if report else "Investigation finished"
+    return _cut(f"{report.title}: {report.cause}", 300) if report else "Investigation finished"
 
 
 def footer(record: TriageRecord) -> str:
-    """Runbook, duration, tokens and the reference id."""
+    """Reference, runbook link, duration, tokens, estimated cost and model."""
+    language = record_language(record)
     parts = [f"ref `{record.id}`"]
-    if record.runbook_id:
-        parts.append(f"runbook `{record.runbook_id}`")
+    if record.follows:
+        parts.append(text("follows", language, ref=record.follows))
+    if not record.runbook_id:
+        parts.append(text("no_runbook_footer", language))
+    elif record.runbook_link.startswith(("https://", "http://")):
+        parts.append(f"runbook <{record.runbook_link}|{escape(record.runbook_id)}>")
     else:
-        parts.append("no runbook matched")
+        parts.append(f"runbook `{record.runbook_id}`")
     total_ms = record.timings_ms.get("total", sum(record.timings_ms.values()))
     parts.append(f"{total_ms / 1000:.1f}s")
-    parts.append(f"{record.usage.total_tokens:,} tokens")
+    parts.append(text("tokens", language, count=record.usage.total_tokens))
+    parts.append(_cost(record.usage.estimated_cost_usd))
     parts.append(f"model `{record.model}`")
     return " · ".join(parts)
 
 
-def rating_actions(record_id: str) -> dict[str, Any]:
-    """Four rating buttons carrying the record's reference id."""
-    return {
-        "type": "actions",
-        "block_id": f"rate:{record_id}",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": f"rate_{key}",
-                "text": {"type": "plain_text", "text": label},
-                "value": record_id,
-            }
-            for key, label in RATINGS
-        ],
-    }
-
-
-def failure_text(reference: str, error: str) -> str:
+def failure_text(reference: str, error: str, language: Language = "en") -> str:
     """What the thread is told when an investigation fails."""
-    return (
-        f":x: The investigation failed (ref `{reference}`): {escape(redact(error))[:500]}\n"
-        "The job is in the dead-letter queue; quote the reference when you ask for help."
-    )
+    return text("failure", language, ref=reference, error=escape(redact(error))[:500])
 
 
-def _evidence_blocks(evidence: list[EvidenceResult]) -> list[dict[str, Any]]:
-    if not evidence:
+def _note_blocks(record: TriageRecord, language: Language) -> list[dict[str, Any]]:
+    notes = []
+    if record.mode == "evidence-only":
+        notes.append(_context(f":information_source: {text('no_model', language)} {escape(record.model_note)}".strip()))
+    elif record.model_note:
+        notes.append(_context(f":warning: {escape(record.model_note)}"))
+    notes += [_context(f":warning: {escape(note)}") for note in record.notes]
+    return notes
+
+
+def _evidence_blocks(record: TriageRecord, language: Language) -> list[dict[str, Any]]:
+    if not record.evidence:
         return []
-    lines = []
-    for item in evidence:
-        detail = item.error or item.output
-        snippet = " ".join(detail.split())
-        snippet = snippet if len(snippet) <= 280 else snippet[:279] + "…"
-        lines.append(f"{_STATUS_ICON.get(item.status, '?')} *{escape(item.step_id)}* `{item.tool}` {escape(snippet)}")
-    return [_section("*Evidence*\n" + "\n".join(lines))]
+    head = f"*{text('evidence', language)}*"
+    sections: list[str] = [head]
+    for position, item in enumerate(record.evidence):
+        line = _evidence_line(item, language)
+        if len(sections[-1]) + len(line) + 1 <= MAX_SECTION_CHARS - 100:
+            sections[-1] += "\n" + line
+            continue
+        if len(sections) == MAX_EVIDENCE_SECTIONS:
+            left = len(record.evidence) - position
+            sections[-1] += "\n" + text("more_steps", language, count=left, ref=record.id)
+            break
+        sections.append(line)
+    return [_section(section) for section in sections]
 
 
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, MAX_SECTION_CHARS)}}
+def _evidence_line(item: EvidenceResult, language: Language) -> str:
+    """One step: status, id, tool and the start of its output; the rest is folded with its size."""
+    detail = " ".join((item.error or item.output).split())
+    line = f"{_STATUS_ICON.get(item.status, '?')} *{escape(item.step_id)}* `{escape(item.tool)}`"
+    if not detail:
+        return line
+    if len(detail) <= EVIDENCE_SNIPPET_CHARS:
+        return f"{line} {escape(detail)}"
+    folded = text("folded", language, count=len(detail) - EVIDENCE_SNIPPET_CHARS)
+    return f"{line} {escape(detail[:EVIDENCE_SNIPPET_CHARS])}… _({folded})_"
 
 
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, MAX_SECTION_CHARS)}]}
+def _cost(usd: float) -> str:
+    if usd <= 0:
+        return "$0"
+    return f"≈ ${usd:.4f}" if usd < 0.01 else f"≈ ${usd:.2f}"
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _section(value: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(value, MAX_SECTION_CHARS)}}
+
+
+def _context(value: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(value, MAX_SECTION_CHARS)}]}
+
+
+def _cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"

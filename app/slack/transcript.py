@@ -25,7 +25,9 @@ def _block(block: dict[str, Any]) -> list[str]:
     if kind == "header":
         return [f"== {block['text']['text']} =="]
     if kind == "section":
-        return [_unescape(block["text"]["text"])]
+        accessory = block.get("accessory") or {}
+        button = f"  [ {accessory['text']['text']} ]" if accessory.get("type") == "button" else ""
+        return [_unescape(block["text"]["text"]) + button]
     if kind == "context":
         return ["  " + _unescape(" ".join(e.get("text", "") for e in block.get("elements", [])))]
     if kind == "actions":

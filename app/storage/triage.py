@@ -1,79 +1,56 @@
-"""Triage records: DynamoDB in AWS, SQLite locally. Both store the record as JSON under its reference id."""
+"""Triage records and ratings: DynamoDB in AWS, SQLite locally. Both keep the record as JSON under its id."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from datetime import datetime
+from typing import Protocol
 
-from app.models import TriageRecord
+from app.config import Settings
+from app.models import Rating, TriageRecord
+from app.storage.dynamo import DynamoTriageStore
+from app.storage.ratings import RatedRecord, StoreError
+from app.storage.sqlite import SQLiteTriageStore
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+__all__ = ["DynamoTriageStore", "RatedRecord", "SQLiteTriageStore", "StoreError", "TriageStore", "store_from_settings"]
 
 
 class TriageStore(Protocol):
-    """Where investigations are recorded."""
+    """Where investigations and their ratings are recorded."""
 
     def put(self, record: TriageRecord) -> None:
-        """Insert or replace a record."""
+        """Insert or replace a record; its ratings are kept."""
         ...
 
     def get(self, record_id: str) -> TriageRecord | None:
         """A record by reference id, or None."""
         ...
 
+    def latest_in_thread(self, channel: str, thread_ts: str) -> TriageRecord | None:
+        """The newest successful record that replied in a thread, or None."""
+        ...
 
-class SQLiteTriageStore:
-    """Records in one SQLite file."""
+    def latest_for_alert(self, channel: str, key: str) -> TriageRecord | None:
+        """The newest investigation of an alert (by `app.alerts.alert_key`) in a channel, or None."""
+        ...
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS triage (id TEXT PRIMARY KEY, created_at TEXT, runbook_id TEXT, body TEXT)"
-        )
+    def rate(self, rating: Rating) -> list[Rating]:
+        """Store one person's rating of a record (one per person; newer wins); returns all of its ratings."""
+        ...
 
-    def put(self, record: TriageRecord) -> None:
-        """Insert or replace a record."""
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO triage VALUES (?, ?, ?, ?)",
-                (record.id, record.created_at.isoformat(), record.runbook_id, record.model_dump_json()),
-            )
+    def ratings(self, record_id: str) -> list[Rating]:
+        """Every rating of one record, oldest first."""
+        ...
 
-    def get(self, record_id: str) -> TriageRecord | None:
-        """A record by reference id, or None."""
-        with self._lock:
-            row = self._db.execute("SELECT body FROM triage WHERE id = ?", (record_id,)).fetchone()
-        return TriageRecord.model_validate_json(row[0]) if row else None
+    def rated_records(self, since: datetime | None = None) -> list[RatedRecord]:
+        """Every rated record created at or after ``since``, with its ratings."""
+        ...
 
 
-class DynamoTriageStore:
-    """Records in a DynamoDB table keyed by ``pk`` = ``TRIAGE#<id>``."""
+def store_from_settings(settings: Settings) -> TriageStore:
+    """DynamoDB when a triage table is configured, otherwise the SQLite file in the state folder."""
+    if settings.triage_table:
+        import boto3
 
-    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
-        self._table = table_name
-        self._client = client
-
-    def put(self, record: TriageRecord) -> None:
-        """Insert or replace a record."""
-        self._client.put_item(
-            TableName=self._table,
-            Item={
-                "pk": {"S": f"TRIAGE#{record.id}"},
-                "created_at": {"S": record.created_at.isoformat()},
-                "runbook_id": {"S": record.runbook_id or "-"},
-                "status": {"S": record.status},
-                "total_tokens": {"N": str(record.usage.total_tokens)},
-                "body": {"S": record.model_dump_json()},
-            },
-        )
-
-    def get(self, record_id: str) -> TriageRecord | None:
-        """A record by reference id, or None."""
-        item = self._client.get_item(TableName=self._table, Key={"pk": {"S": f"TRIAGE#{record_id}"}}).get("Item")
-        return TriageRecord.model_validate_json(item["body"]["S"]) if item else None
+        client = boto3.client("dynamodb", region_name=settings.aws_region)
+        return DynamoTriageStore(settings.triage_table, client)
+    return SQLiteTriageStore(settings.state_dir / "triage.sqlite3")

@@ -15,6 +15,7 @@ from tools.registry import ToolRegistry
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 Refusal = Callable[[str, dict[str, Any]], "str | None"]
+StepListener = Callable[[EvidenceSpec, "EvidenceResult | None"], None]
 
 
 class MissingFieldError(Exception):
@@ -59,10 +60,22 @@ async def collect_evidence(
     *,
     timeout: float,
     refuse: Refusal | None = None,
+    on_step: StepListener | None = None,
 ) -> list[EvidenceResult]:
-    """Every step's outcome, in the runbook's order; ``refuse`` is the same policy the agent's calls pass."""
-    steps = [_run_step(step, fields, alert_time, registry, timeout, refuse) for step in runbook.evidence]
-    return list(await asyncio.gather(*steps))
+    """Every step's outcome, in the runbook's order; ``refuse`` is the same policy the agent's calls pass.
+
+    ``on_step(step, None)`` is called when a step starts and ``on_step(step, result)`` when it ends.
+    """
+
+    async def observed(step: EvidenceSpec) -> EvidenceResult:
+        if on_step:
+            on_step(step, None)
+        result = await _run_step(step, fields, alert_time, registry, timeout, refuse)
+        if on_step:
+            on_step(step, result)
+        return result
+
+    return list(await asyncio.gather(*(observed(step) for step in runbook.evidence)))
 
 
 async def _run_step(

@@ -20,9 +20,12 @@ from app.models import Job, TriageRecord
 from app.runbooks.catalog import Catalog
 from app.runbooks.source import source_from_spec
 from app.slack.poster import Poster, SlackPoster
-from app.storage.triage import DynamoTriageStore, SQLiteTriageStore, TriageStore
+from app.storage.triage import TriageStore, store_from_settings
+from app.worker.cost import Prices
+from app.worker.jobs import Outcome, handle_job
 from app.worker.pipeline import WorkerDeps, investigate
-from tools.registry import ToolRegistry
+from app.worker.toolsets import investigation_tools
+from tools.registry import ToolRegistry, ToolSet
 from tools.runbooks import runbook_tools
 
 if TYPE_CHECKING:
@@ -45,6 +48,10 @@ class Worker:
         """Investigate one job."""
         return investigate(job, self.deps)
 
+    def handle(self, job: Job) -> Outcome:
+        """Do what the job asks: investigate, note a resolution, or store a rating."""
+        return handle_job(job, self.deps)
+
 
 def build_worker(
     settings: Settings, *, slack_client: WebClient | None = None, store: TriageStore | None = None
@@ -54,7 +61,7 @@ def build_worker(
         token = load_secret(settings, settings.slack_secret_name, required=("bot_token",))["bot_token"]
         slack_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
     model_from_spec(settings.model, settings)  # fail at cold start on a bad spec, not on the first alert
-    return Worker(worker_deps(settings, slack=SlackPoster(slack_client), store=store or _store(settings)))
+    return Worker(worker_deps(settings, slack=SlackPoster(slack_client), store=store or store_from_settings(settings)))
 
 
 def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> WorkerDeps:
@@ -67,16 +74,23 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
             default_tools,
             result_max_chars=settings.tool_result_max_chars,
             jobs_api=_jobs_api_tools(settings),  # the in-process MCP server, started once per cold start
+            investigation=investigation_tools(settings),  # Cloud Logging, AWS and GitHub clients, built once
         ),
         model=partial(model_from_spec, settings.model, settings),  # a fresh model per investigation
         model_spec=settings.model,
         budget=Budget(settings.max_turns, settings.max_total_tokens, settings.timeout_seconds),
         evidence_timeout=settings.evidence_timeout_seconds,
+        progress_interval=settings.progress_interval_seconds,
+        prices=Prices(settings.price_input_usd_per_mtok, settings.price_output_usd_per_mtok),
     )
 
 
 def default_tools(
-    catalog: Catalog, *, result_max_chars: int, jobs_api: Sequence[AgentTool] = ()
+    catalog: Catalog,
+    *,
+    result_max_chars: int,
+    jobs_api: Sequence[AgentTool] = (),
+    investigation: Sequence[ToolSet] = (),
 ) -> ToolRegistry:
     """The read-only tools of one investigation.
 
@@ -84,8 +98,11 @@ def default_tools(
         catalog: The runbook catalog the investigation matched against.
         result_max_chars: Cap on each tool result.
         jobs_api: The jobs API's MCP tools (tools.openapi_mcp.jobs_api_tools), shared by every investigation.
+        investigation: Cloud Logging, AWS and GitHub tool sets with their argument checks
+            (app.worker.toolsets.investigation_tools), shared by every investigation.
     """
-    return ToolRegistry([*runbook_tools(catalog), *jobs_api], result_max_chars=result_max_chars)
+    own = ToolSet([*runbook_tools(catalog), *jobs_api])
+    return ToolRegistry.from_sets([own, *investigation], result_max_chars=result_max_chars)
 
 
 def _jobs_api_tools(settings: Settings) -> list[AgentTool]:
@@ -122,15 +139,6 @@ def tool_names(settings: Settings) -> frozenset[str]:
     return frozenset(registry.names()) | INVESTIGATION_TOOL_NAMES
 
 
-def _store(settings: Settings) -> TriageStore:
-    if settings.triage_table:
-        import boto3
-
-        client = boto3.client("dynamodb", region_name=settings.aws_region)
-        return DynamoTriageStore(settings.triage_table, client)
-    return SQLiteTriageStore(settings.state_dir / "triage.sqlite3")
-
-
 _cold_start = ColdStart(build_worker)
 
 
@@ -150,5 +158,4 @@ def parse_job(event: dict[str, Any]) -> Job:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Entry point for the ingress's async invocation."""
     job = parse_job(event)
-    record = _cold_start.get().run(job)
-    return {"reference": record.id, "status": record.status}
+    return _cold_start.get().handle(job).receipt()

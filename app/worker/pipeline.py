@@ -8,25 +8,33 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from strands.models import Model
 
 from app.agent.investigator import Budget, run_agent
 from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
-from app.models import EvidenceResult, Job, TriageRecord
+from app.language import Language, detect_language
+from app.models import EvidenceResult, Job, TriageRecord, TriageReport
 from app.runbooks.catalog import Catalog, extract_fields, load_catalog
-from app.runbooks.model import Runbook
+from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.source import RunbookSource
 from app.slack import render
 from app.slack.poster import Poster, SlackPostError
+from app.slack.texts import text
 from app.storage.triage import TriageStore
+from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
+from app.worker.followup import earlier_findings, earlier_record, followup_report
+from app.worker.progress import AgentProgress, Progress, runbook_line, step_line
 from app.worker.report import evidence_report
 from tools.redact import redact
 from tools.registry import ToolRegistry
 
 logger = logging.getLogger(__name__)
+
+_UNSHOWN = frozenset({TriageReport.__name__})  # the structured-output tool is not a step people care about
 
 
 class InvestigationError(Exception):
@@ -45,6 +53,8 @@ class WorkerDeps:
     model_spec: str = "none"
     budget: Budget = field(default_factory=Budget)
     evidence_timeout: float = 20.0
+    progress_interval: float = 1.0
+    prices: Prices = field(default_factory=Prices)
 
 
 def new_reference() -> str:
@@ -59,42 +69,58 @@ def investigate(job: Job, deps: WorkerDeps) -> TriageRecord:
         InvestigationError: Something failed; the thread has a failure message and the record is stored.
     """
     record = TriageRecord(id=new_reference(), job=job, model=deps.model_spec)
+    language = detect_language(job.alert.full_text())
     started = time.perf_counter()
+    progress: Progress | None = None
     try:
-        progress_ts = deps.slack.post(job.channel, job.thread_ts, render.progress_text(record.id, []))
-        _run(job, deps, record, progress_ts, started)
+        progress_ts = deps.slack.post(job.channel, job.thread_ts, render.progress_text(record.id, [], language))
+        send = partial(deps.slack.update, job.channel, progress_ts)
+        progress = Progress(send, record.id, language, interval=deps.progress_interval)
+        _run(job, deps, record, progress, progress_ts, started)
     except Exception as exc:
-        _fail(job, deps, record, exc)
+        if progress is not None:
+            progress.stop()
+        _fail(job, deps, record, exc, language)
         raise InvestigationError(f"investigation {record.id} failed: {exc}") from exc
     return record
 
 
-def _run(job: Job, deps: WorkerDeps, record: TriageRecord, progress_ts: str, started: float) -> None:
-    lines: list[str] = []
-
-    def progress(line: str) -> None:
-        lines.append(line)
-        deps.slack.update(job.channel, progress_ts, render.progress_text(record.id, lines))
-
+def _run(
+    job: Job, deps: WorkerDeps, record: TriageRecord, progress: Progress, progress_ts: str, started: float
+) -> None:
     with _timed(record, "runbooks"):
         catalog = load_catalog(deps.source)
-        match = catalog.match(job.alert)
+        earlier = earlier_record(job, deps.store)
+        runbook = _runbook(job, catalog, earlier)
     record.notes += _catalog_notes(catalog)
-    runbook = match.runbook if match else None
-    record.runbook_id, record.runbook_title = (runbook.id, runbook.title) if runbook else ("", "")
-    progress(f"📖 runbook: {runbook.id} — {runbook.title}" if runbook else "📖 no runbook matched")
+    if earlier is not None:
+        record.follows = earlier.id
+        progress.show("earlier", text("continuing", progress.language, ref=earlier.id))
+    if runbook is not None:
+        record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
+    progress.show("runbook", runbook_line(runbook, progress.language))
     registry = deps.tools(catalog)
     with _timed(record, "evidence"):
-        record.evidence = _evidence(job, runbook, registry, deps)
-    if record.evidence:
-        progress("\n".join(f"{render.escape(item.summary(120))}" for item in record.evidence))
+        continuing = earlier is not None and runbook is not None and earlier.runbook_id == runbook.id
+        record.evidence = [] if continuing else _evidence(job, runbook, registry, deps, progress)
     with _timed(record, "agent"):
-        _report(job, deps, record, runbook, registry, progress)
+        _report(job, deps, record, runbook, registry, progress, earlier)
+    record.usage.estimated_cost_usd = estimate_cost(record.usage, deps.prices)
     record.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
-    blocks = render.report_blocks(record)
-    deps.slack.update(job.channel, progress_ts, render.report_text(record), blocks)
+    progress.stop()  # a late progress update must not overwrite the report
+    deps.slack.update(job.channel, progress_ts, render.report_text(record), render.report_blocks(record))
     record.reply_ts = progress_ts
     deps.store.put(record)
+
+
+def _runbook(job: Job, catalog: Catalog, earlier: TriageRecord | None) -> Runbook | None:
+    """A follow-up keeps the runbook of the earlier answer; anything else is matched afresh."""
+    if earlier is not None and earlier.runbook_id:
+        kept = catalog.get(earlier.runbook_id)
+        if kept is not None:
+            return kept
+    match = catalog.match(job.alert)
+    return match.runbook if match else None
 
 
 def _catalog_notes(catalog: Catalog) -> list[str]:
@@ -111,12 +137,26 @@ def _catalog_notes(catalog: Catalog) -> list[str]:
     return notes
 
 
-def _evidence(job: Job, runbook: Runbook | None, registry: ToolRegistry, deps: WorkerDeps) -> list[EvidenceResult]:
+def _evidence(
+    job: Job, runbook: Runbook | None, registry: ToolRegistry, deps: WorkerDeps, progress: Progress
+) -> list[EvidenceResult]:
     if runbook is None or not runbook.evidence:
         return []
     fields = extract_fields(runbook, job.alert)
+
+    def on_step(step: EvidenceSpec, result: EvidenceResult | None) -> None:
+        progress.show(f"step:{step.id}", step_line(step, result, progress.language))
+
     return asyncio.run(
-        collect_evidence(runbook, fields, job.alert.time, registry, timeout=deps.evidence_timeout)
+        collect_evidence(
+            runbook,
+            fields,
+            job.alert.time,
+            registry,
+            timeout=deps.evidence_timeout,
+            refuse=registry.refusal,
+            on_step=on_step,
+        )
     )
 
 
@@ -126,24 +166,38 @@ def _report(
     record: TriageRecord,
     runbook: Runbook | None,
     registry: ToolRegistry,
-    progress: Callable[[str], None],
+    progress: Progress,
+    earlier: TriageRecord | None,
 ) -> None:
+    language = progress.language
     model = deps.model()
     if model is None:
-        record.mode, record.model_note = "evidence-only", "No model is configured."
-        record.report = evidence_report(job, runbook, record.evidence)
+        record.mode, record.model_note = "evidence-only", text("no_model_configured", language)
+        record.report = _without_model(job, runbook, earlier, language, record.evidence)
         return
-    progress("🤖 reasoning over the evidence…")
-    prompt = investigation_prompt(job, runbook, record.evidence, _thread_so_far(job, deps))
+    progress.show("agent", text("reasoning", language))
+    context = earlier_findings(earlier) if earlier else ""
+    prompt = investigation_prompt(
+        job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language
+    )
     try:
-        outcome = run_agent(model, registry, prompt, deps.budget)
+        outcome = run_agent(model, registry, prompt, deps.budget, [AgentProgress(progress, hidden=_UNSHOWN)])
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
-        record.mode, record.model_note = "evidence-only", f"The model failed ({type(exc).__name__}: {exc})."
-        record.report = evidence_report(job, runbook, record.evidence)
+        note = text("model_failed", language, error=f"{type(exc).__name__}: {exc}")
+        record.mode, record.model_note = "evidence-only", note
+        record.report = _without_model(job, runbook, earlier, language, record.evidence)
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
     record.blocked_calls, record.tool_calls, record.model_note = outcome.blocked, outcome.calls, outcome.note
+
+
+def _without_model(
+    job: Job, runbook: Runbook | None, earlier: TriageRecord | None, language: Language, evidence: list[EvidenceResult]
+) -> TriageReport:
+    if earlier:
+        return followup_report(job, earlier, language)
+    return evidence_report(job, runbook, evidence, language)
 
 
 def _thread_so_far(job: Job, deps: WorkerDeps) -> list[str]:
@@ -159,11 +213,11 @@ def _thread_so_far(job: Job, deps: WorkerDeps) -> list[str]:
     return [redact(text) for text in texts if text.strip()]
 
 
-def _fail(job: Job, deps: WorkerDeps, record: TriageRecord, exc: Exception) -> None:
+def _fail(job: Job, deps: WorkerDeps, record: TriageRecord, exc: Exception, language: Language) -> None:
     logger.exception("investigation %s failed", record.id)
     record.status, record.error = "failed", f"{type(exc).__name__}: {exc}"
     try:
-        deps.slack.post(job.channel, job.thread_ts, render.failure_text(record.id, record.error))
+        deps.slack.post(job.channel, job.thread_ts, render.failure_text(record.id, record.error, language))
     except Exception:
         logger.exception("could not tell the thread about %s", record.id)
     try:

@@ -5,38 +5,42 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from app.language import Language
 from app.models import Decision, EvidenceResult, Job, JobKind, TriageReport
 from app.runbooks.model import Runbook
+from app.slack.texts import text
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 _STATUS_WORDS = {"ok": "returned data", "error": "failed", "timeout": "timed out", "blocked": "blocked",
                  "skipped": "skipped"}
 
 
-def evidence_report(job: Job, runbook: Runbook | None, evidence: list[EvidenceResult] | None = None) -> TriageReport:
+def evidence_report(
+    job: Job, runbook: Runbook | None, evidence: list[EvidenceResult] | None = None, language: Language = "en"
+) -> TriageReport:
     """The matched runbook (title and link), what its steps found, and its own guidance; no diagnosis.
 
     The steps' outputs are rendered beside the report, under Evidence; the cause counts their outcomes and
     names what stopped a step, so a reader knows what is missing before reading the guidance.
     """
-    subject = "alert" if job.kind is JobKind.ALERT else "question"
+    subject = text("alert" if job.kind is JobKind.ALERT else "question", language)
     if runbook is None:
         return TriageReport(
-            title=(job.alert.title or "Question")[:150],
-            cause=f"No runbook matches this {subject}, and no model ran, so there is no diagnosis.",
+            title=(job.alert.title or text("er_title_question", language))[:150],
+            cause=text("er_unmatched_cause", language, subject=subject),
             findings=[],
-            recommended_action=f"Investigate by hand; consider writing a runbook for this {subject}.",
+            recommended_action=text("er_unmatched_action", language, subject=subject),
             decision=Decision.UNKNOWN,
             confidence="low",
         )
     where = f" {runbook.link}" if runbook.link else ""
-    parts = [f"Matches runbook {runbook.id} ({runbook.title}).{where}", outcome_summary(evidence or []),
-             "No model ran: read the evidence below against the runbook's procedure."]
+    parts = [text("er_matched_cause", language, id=runbook.id, title=runbook.title) + where]
+    parts += [outcome_summary(evidence or []), text("er_no_model_read", language)]
     return TriageReport(
         title=runbook.title,
         cause=" ".join(part for part in parts if part),
         findings=[],  # each step's outcome is shown as it is, under Evidence
-        recommended_action=runbook_section(runbook, "Procedure") or "Follow the runbook.",
+        recommended_action=runbook_section(runbook, "Procedure") or text("er_matched_action", language),
         decision=Decision.UNKNOWN,
         confidence="low",
     )

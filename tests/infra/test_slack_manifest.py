@@ -15,6 +15,7 @@ SCOPES = {
     "chat_postMessage": {"chat:write"},
     "chat_update": {"chat:write"},
     "conversations_replies": {"channels:history", "groups:history"},
+    "views_open": set(),  # the rating modal: needs a trigger_id from an interaction, no scope
 }
 CALL = re.compile(r"\.((?:chat|conversations|views|reactions|users|files|pins|bookmarks)_[A-Za-z]+)\(")
 

@@ -162,7 +162,9 @@ def test_triage_prints_the_thread_reply_without_json(capsys: pytest.CaptureFixtu
     assert main(["triage", ALERT]) == 0
 
     out = capsys.readouterr().out
-    assert out.startswith("== Job succeeded but a task has no started_at ==")
+    summary, reply = out.split("\n\n", 1)
+    assert summary.startswith("Normalised alert\n  title:    [ERROR] 2026-11-20T03:12:09Z healthcheck error")
+    assert reply.startswith("== Job succeeded but a task has no started_at ==")
     assert "runbook `jobs-004`" in out
     assert "[ Better than I would have done ]" in out
 

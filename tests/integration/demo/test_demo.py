@@ -21,12 +21,24 @@ def test_demo_without_model_shows_three_threads_with_evidence_reports(tmp_path: 
     assert "url_verification → HTTP 200" in output
     assert "Slack retry → HTTP 200 (no second investigation)" in output
     assert "forged signature → HTTP 401" in output
-    assert "3 investigations" in output
+    assert "4 investigations" in output  # the three above and a follow-up; the resolved note is not one
     assert "== Job succeeded but a task has no started_at ==" in output
     assert "No runbook matches this alert" in output
     assert "No runbook matches this question" in output
-    assert output.count("[ Better than I would have done ]") == 3
+    assert output.count("[ Better than I would have done ]") == 4
     assert "investigation failed" not in output
+
+
+def test_demo_thread_shows_follow_up_resolution_and_ratings(tmp_path: Path) -> None:
+    output = _run(tmp_path)
+    health = output.split("─" * 78)[1]
+
+    assert "follow-up question in the alert's thread → HTTP 200" in output
+    assert "== Follow-up: did this happen on the previous run as well? ==" in health
+    first_ref = health.split("ref `", 1)[1].split("`", 1)[0]
+    assert f"follows `{first_ref}`" in health
+    assert f"— 25 min after it fired. No new investigation (ref `{first_ref}`)." in health
+    assert "*Ratings* (2) · 🌟 Better than I would have done ×2: <@U0ALICE> <@U0BOB>" in health  # alice changed hers
 
 
 def test_demo_with_a_scripted_model_runs_the_agent(tmp_path: Path) -> None:
@@ -39,5 +51,5 @@ def test_demo_with_a_scripted_model_runs_the_agent(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     output = _run(tmp_path, model=f"scripted:{script}")
-    assert output.count("== Scripted verdict ==") == 3
+    assert output.count("== Scripted verdict ==") == 4  # three first replies and the follow-up
     assert "Produced without a model" not in output

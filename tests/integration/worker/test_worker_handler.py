@@ -106,3 +106,28 @@ def test_build_worker_fails_at_cold_start_on_a_bad_model_spec(tmp_path: Path, fa
 
     with pytest.raises(ModelConfigError, match="unknown model spec 'gpt-nonsense'"):
         build_worker(settings, slack_client=client, store=SQLiteTriageStore(tmp_path / "r.sqlite3"))
+
+
+def test_a_rating_job_from_the_ingress_is_stored_and_tallied(tmp_path: Path, fake: FakeSlackAPI) -> None:
+    settings = Settings(runbooks=str(REPO_RUNBOOKS), model="none", state_dir=tmp_path / "state")
+    store = SQLiteTriageStore(tmp_path / "records.sqlite3")
+    worker = build_worker(settings, slack_client=WebClient(token=fake.bot_token, base_url=fake.url), store=store)
+    job = parse_job(job_payload(fake, "error: started_at has no value tasks:normal-4 job_id=16852935"))
+    record = worker.run(job)
+    payload = {
+        "kind": "rating", "event_id": "rating-8123.456", "channel": CHANNEL, "ts": record.reply_ts,
+        "thread_ts": job.ts, "user": "U0ALICE", "alert": {},
+        "rating": {"record_id": record.id, "user": "U0ALICE", "level": "same", "rated_at": 1795231000.5},
+    }
+
+    outcome = worker.handle(parse_job(payload))
+
+    assert outcome.receipt() == {"reference": record.id, "status": "rated (1 rating)"}
+    assert [(r.user, r.level.value) for r in store.ratings(record.id)] == [("U0ALICE", "same")]
+    assert "<@U0ALICE>" in fake.message(CHANNEL, record.reply_ts)["blocks"][-3]["text"]["text"]
+
+
+def test_parse_job_rejects_a_rating_job_without_a_rating() -> None:
+    payload = {"kind": "rating", "event_id": "e", "channel": "C", "ts": "1", "thread_ts": "1", "alert": {}}
+    with pytest.raises(BadJobError, match="invocation payload is not a job"):
+        parse_job(payload)

@@ -122,7 +122,7 @@ def test_bot_message_with_blocks_only_is_an_alert() -> None:
     assert job is not None
     assert "*Disk usage 91%* on bastion-2" in job.alert.text
     assert "mount /var is nearly full" in job.alert.text
-    assert job.alert.title == "*Disk usage 91%* on bastion-2"
+    assert job.alert.title == "Disk usage 91% on bastion-2"  # titles are plain text: no mrkdwn markers
     assert job.alert.source == "bot"
 
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from app.models import Alert, BlockedCall, EvidenceResult, Finding, Job, JobKind, TriageRecord, TriageReport, Usage
+from app.models import (
+    Alert,
+    BlockedCall,
+    EvidenceResult,
+    Finding,
+    Job,
+    JobKind,
+    Rating,
+    RatingLevel,
+    TriageRecord,
+    TriageReport,
+    Usage,
+)
 from app.slack import render
 
 JOB = Job(
@@ -148,7 +160,7 @@ def test_footer_names_runbook_time_tokens_and_model() -> None:
         record(runbook_id="jobs-004", timings_ms={"total": 2500.0}, usage=Usage(total_tokens=12345), model="bedrock:x")
     )
 
-    assert rendered == "ref `tri-0123456789ab` · runbook `jobs-004` · 2.5s · 12,345 tokens · model `bedrock:x`"
+    assert rendered == "ref `tri-0123456789ab` · runbook `jobs-004` · 2.5s · 12,345 tokens · $0 · model `bedrock:x`"
     assert "no runbook matched" in render.footer(record())
 
 
@@ -168,3 +180,80 @@ def test_progress_text_lists_lines_under_the_reference() -> None:
 def test_report_text_is_title_and_cause() -> None:
     assert render.report_text(record()) == "Late write: The task runner wrote started_at late."
     assert render.report_text(record(report=None)) == "Investigation finished"
+
+
+def test_footer_links_the_runbook_and_prices_the_tokens() -> None:
+    rendered = render.footer(
+        record(
+            runbook_id="jobs-004",
+            runbook_link="https://github.example.com/ops/runbooks/blob/main/jobs/jobs-004.md",
+            timings_ms={"total": 61_200.0},
+            usage=Usage(total_tokens=18_250, estimated_cost_usd=0.0874),
+            follows="tri-aaaaaaaaaaaa",
+        )
+    )
+
+    assert rendered == (
+        "ref `tri-0123456789ab` · follows `tri-aaaaaaaaaaaa` · "
+        "runbook <https://github.example.com/ops/runbooks/blob/main/jobs/jobs-004.md|jobs-004> · 61.2s · "
+        "18,250 tokens · ≈ $0.09 · model `none`"
+    )
+
+
+def test_local_runbook_files_are_not_linked() -> None:
+    footer = render.footer(record(runbook_id="jobs-004", runbook_link="file:///srv/runbooks/jobs-004.md"))
+    assert "runbook `jobs-004`" in footer
+    assert "file://" not in footer
+
+
+def test_small_costs_keep_their_digits() -> None:
+    assert "≈ $0.0042" in render.footer(record(usage=Usage(total_tokens=900, estimated_cost_usd=0.0042)))
+
+
+def test_report_ends_with_tally_footer_and_buttons() -> None:
+    blocks = render.report_blocks(record())
+
+    assert [block["type"] for block in blocks[-3:]] == ["section", "context", "actions"]
+    assert blocks[-3]["accessory"]["action_id"] == "rate_detail"
+    assert blocks[-2]["elements"][0]["text"].startswith("ref `tri-0123456789ab`")
+
+
+def test_report_shows_the_current_tally() -> None:
+    ratings = [Rating(record_id="tri-0123456789ab", user="U1", level=RatingLevel.BETTER, rated_at=1.0)]
+    blocks = render.report_blocks(record(), ratings)
+    assert blocks[-3]["text"]["text"] == "*Ratings* (1) · 🌟 Better than I would have done ×1: <@U1>"
+
+
+def test_japanese_question_gets_japanese_headings_and_buttons() -> None:
+    question = Alert(text="ジョブ 123 が失敗しました。なぜですか？")
+    job = JOB.model_copy(update={"kind": JobKind.QUESTION, "alert": question})
+    joined = "\n".join(texts(render.report_blocks(record(job=job, mode="evidence-only"))))
+
+    for heading in ("*原因*", "*推奨対応*", "モデルなしで作成しました", "*評価* · まだありません"):
+        assert heading in joined
+    buttons = render.report_blocks(record(job=job))[-1]["elements"]
+    assert buttons[0]["text"]["text"] == "自分より良い"
+
+
+def test_long_evidence_is_folded_with_its_size() -> None:
+    output = "line " * 400  # 2,000 characters
+    blocks = render.report_blocks(record(evidence=[EvidenceResult(step_id="logs", tool="cloud_logging_query",
+                                                                 status="ok", output=output)]))
+
+    evidence = next(text for text in texts(blocks) if text.startswith("*Evidence*"))
+    assert evidence.endswith(f"… _(+{len(output.strip()) - render.EVIDENCE_SNIPPET_CHARS:,} characters folded)_")
+    assert len(evidence) < 400
+
+
+def test_many_evidence_steps_spill_into_sections_then_say_how_many_are_left() -> None:
+    evidence = [
+        EvidenceResult(step_id=f"s{n}", tool="cloud_logging_query", status="ok", output=f"{n} " + "x" * 400)
+        for n in range(60)
+    ]
+    blocks = render.report_blocks(record(evidence=evidence))
+    sections = [text for text in texts(blocks) if "`cloud_logging_query`" in text]
+
+    assert len(sections) == render.MAX_EVIDENCE_SECTIONS
+    assert all(len(section) <= 3000 for section in sections)
+    shown = sum(section.count("`cloud_logging_query`") for section in sections)
+    assert sections[-1].endswith(f"…and {60 - shown} more steps (ref `tri-0123456789ab`)")

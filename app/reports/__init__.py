@@ -1,0 +1,1 @@
+"""Reports over stored records: the ratings report and its chart."""

@@ -1,0 +1,43 @@
+"""What the worker does with each kind of job: investigate, note a resolution, or store a rating."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.models import Job, JobKind, TriageRecord
+from app.worker.pipeline import WorkerDeps, investigate
+from app.worker.ratings import record_rating
+from app.worker.resolved import note_resolution
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one job: a reference people can quote, a status, and the record when one was made."""
+
+    reference: str
+    status: str
+    record: TriageRecord | None = None
+
+    def receipt(self) -> dict[str, str]:
+        """The worker Lambda's JSON result."""
+        return {"reference": self.reference, "status": self.status}
+
+
+def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
+    """Route one job.
+
+    Raises:
+        InvestigationError: An investigation failed (the thread was told).
+        Exception: Storing a rating failed; the invocation is retried and then dead-lettered.
+    """
+    if job.kind is JobKind.RATING and job.rating is not None:
+        ratings = record_rating(job.rating, deps.slack, deps.store)
+        count = len(ratings)
+        return Outcome(job.rating.record_id, f"rated ({count} rating{'' if count == 1 else 's'})")
+    if job.kind is JobKind.ALERT and job.alert.status == "resolved":
+        earlier = note_resolution(job, deps.slack, deps.store)
+        if earlier is None:
+            return Outcome("", "resolved, no earlier investigation")
+        return Outcome(earlier.id, "resolved, noted in the earlier thread", earlier)
+    record = investigate(job, deps)
+    return Outcome(record.id, record.status, record)

@@ -1,0 +1,209 @@
+"""The live progress message: the matched runbook and each step as it runs, sent at most once per interval.
+
+A background thread sends the newest state; changes in between are merged, never queued. `Progress.stop`
+waits for a send in flight, so the final report (which replaces the message) is never overwritten by a late
+progress update. A failed send stops the investigation at its next step, as Slack will not take the report
+either (rate limits are retried by the Slack client before that).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from strands.hooks import AfterToolCallEvent, BeforeToolCallEvent, HookProvider, HookRegistry
+
+from app.language import Language
+from app.models import EvidenceResult
+from app.runbooks.model import EvidenceSpec, Runbook
+from app.slack.render import escape, progress_text
+from app.slack.texts import text
+
+logger = logging.getLogger(__name__)
+
+_ICONS = {"ok": "✓", "skipped": "–", "error": "✗", "blocked": "⛔", "timeout": "⌛"}
+_TOOL_LABELS = (
+    ("cloud_logging", "Cloud Logging"),
+    ("jobs_", "jobs API"),
+    ("github", "GitHub"),
+    ("cloudwatch", "CloudWatch"),
+    ("logs_", "CloudWatch Logs"),
+    ("ecs", "ECS"),
+    ("stepfunctions", "Step Functions"),
+    ("sfn", "Step Functions"),
+    ("sqs", "SQS"),
+    ("lambda", "Lambda"),
+    ("aws", "AWS"),
+    ("runbook", "runbooks"),
+    ("openapi", "platform API"),
+)
+SUMMARY_CHARS = 100
+
+
+class Progress:
+    """Keyed lines under a header; each `show` replaces its key's line, and sends are throttled.
+
+    The first change after a quiet interval is sent at once by the caller; later ones are merged and sent by
+    a background thread when the interval has passed, so the message never lags more than one interval.
+    """
+
+    def __init__(
+        self,
+        send: Callable[[str], None],
+        reference: str,
+        language: Language = "en",
+        *,
+        interval: float = 1.0,
+    ) -> None:
+        self._send = send
+        self._reference = reference
+        self._language: Language = language
+        self._interval = interval
+        self._lines: dict[str, str] = {}
+        self._changed = threading.Condition()
+        self._dirty = False
+        self._sending = False
+        self._stopped = False
+        self._last_sent = float("-inf")
+        self._failure: Exception | None = None
+        self.sent = 0
+        self._thread = threading.Thread(target=self._loop, name=f"progress-{reference}", daemon=True)
+        self._thread.start()
+
+    @property
+    def language(self) -> Language:
+        """The language of the progress lines."""
+        return self._language
+
+    def show(self, key: str, line: str) -> None:
+        """Add a line, or replace the line with the same key; the message follows within the interval.
+
+        Raises:
+            Exception: What the last send raised (once), or what this send raises when it is sent at once.
+        """
+        with self._changed:
+            failure, self._failure = self._failure, None
+            if failure is not None:
+                raise failure
+            self._lines[key] = line
+            self._dirty = True
+            body = self._take() if self._due() else None
+            self._changed.notify_all()
+        if body is not None:
+            self._deliver(body, raise_failure=True)
+
+    def text(self) -> str:
+        """The message as it stands."""
+        with self._changed:
+            return progress_text(self._reference, list(self._lines.values()), self._language)
+
+    def stop(self) -> None:
+        """Stop sending; returns once any send in flight has finished. Pending changes are dropped."""
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
+            while self._sending:
+                self._changed.wait()
+        self._thread.join()
+
+    def _due(self) -> bool:
+        return self._dirty and not self._sending and not self._stopped and (
+            time.monotonic() >= self._last_sent + self._interval
+        )
+
+    def _take(self) -> str:
+        """Claim the next send (caller holds the lock)."""
+        self._dirty, self._sending, self._last_sent = False, True, time.monotonic()
+        return progress_text(self._reference, list(self._lines.values()), self._language)
+
+    def _loop(self) -> None:
+        while True:
+            with self._changed:
+                while not self._stopped and not self._due():
+                    pending = self._dirty and not self._sending
+                    wait = self._last_sent + self._interval - time.monotonic() if pending else None
+                    self._changed.wait(wait)
+                if self._stopped:
+                    return
+                body = self._take()
+            self._deliver(body)
+
+    def _deliver(self, body: str, raise_failure: bool = False) -> None:
+        try:
+            self._send(body)
+            self.sent += 1
+        except Exception as exc:
+            logger.warning("progress update of %s failed: %s", self._reference, exc)
+            if raise_failure:
+                raise
+            with self._changed:
+                self._failure = exc
+        finally:
+            with self._changed:
+                self._sending = False
+                self._changed.notify_all()
+
+
+class AgentProgress(HookProvider):
+    """Shows each tool call the agent makes as a progress line while it runs, then how it ended.
+
+    Never raises into the agent loop: a failed progress update shows up at the final report instead.
+    """
+
+    def __init__(self, progress: Progress, hidden: frozenset[str] = frozenset()) -> None:
+        self._progress = progress
+        self._hidden = hidden
+
+    def register_hooks(self, registry: HookRegistry, **kwargs: Any) -> None:
+        """Watch the agent's tool calls (after the guard has decided on them)."""
+        registry.add_callback(BeforeToolCallEvent, self._before)
+        registry.add_callback(AfterToolCallEvent, self._after)
+
+    def _before(self, event: BeforeToolCallEvent) -> None:
+        name = str(event.tool_use.get("name", ""))
+        if name not in self._hidden and not event.cancel_tool:
+            self._show(event.tool_use, text("agent_tool", self._progress.language, label=tool_label(name)))
+
+    def _after(self, event: AfterToolCallEvent) -> None:
+        name = str(event.tool_use.get("name", ""))
+        if name in self._hidden:
+            return
+        icon = "⛔" if event.cancel_message else ("✓" if event.result.get("status") == "success" else "✗")
+        self._show(event.tool_use, f"{icon} 🤖 {tool_label(name)}")
+
+    def _show(self, tool_use: Mapping[str, Any], line: str) -> None:
+        try:
+            self._progress.show(f"agent:{tool_use.get('toolUseId')}", line)
+        except Exception as exc:
+            logger.warning("progress update during the agent run failed: %s", exc)
+
+
+def runbook_line(runbook: Runbook | None, language: Language) -> str:
+    """The matched runbook, or that none matched."""
+    if runbook is None:
+        return text("no_runbook", language)
+    return text("runbook", language, id=runbook.id, title=escape(runbook.title))
+
+
+def step_line(step: EvidenceSpec, result: EvidenceResult | None, language: Language) -> str:
+    """A step while it runs (``… querying Cloud Logging``) or once done (``✓ jobs API: job 1 SUCCEEDED``)."""
+    label = tool_label(step.tool)
+    if result is None:
+        return text("querying", language, label=label, step=escape(step.id))
+    detail = " ".join((result.output if result.status == "ok" else result.error).split())
+    if len(detail) > SUMMARY_CHARS:
+        detail = detail[: SUMMARY_CHARS - 1] + "…"
+    icon = _ICONS.get(result.status, "?")
+    return f"{icon} {label} ({escape(step.id)})" + (f": {escape(detail)}" if detail else "")
+
+
+def tool_label(tool: str) -> str:
+    """A short name people know for the system a tool reads."""
+    lowered = tool.lower()
+    for fragment, label in _TOOL_LABELS:
+        if fragment in lowered:
+            return label
+    return tool

@@ -1,0 +1,31 @@
+"""Store a rating handed off by the ingress and show the new tally under the rated report."""
+
+from __future__ import annotations
+
+import logging
+
+from app.models import Rating
+from app.slack import render
+from app.slack.poster import Poster, SlackPostError
+from app.storage.triage import TriageStore
+
+logger = logging.getLogger(__name__)
+
+
+def record_rating(rating: Rating, slack: Poster, store: TriageStore) -> list[Rating]:
+    """Store the rating (a store failure raises, so the job is retried and never dropped); returns the tally.
+
+    The report message is then re-rendered with the tally. A report that is not (yet) stored, or a Slack
+    failure, leaves the old tally on screen; the rating itself is stored either way.
+    """
+    ratings = store.rate(rating)
+    record = store.get(rating.record_id)
+    if record is None or not record.reply_ts:
+        logger.warning("rating of unknown report %s stored; no message to update", rating.record_id)
+        return ratings
+    try:
+        blocks = render.report_blocks(record, ratings)
+        slack.update(record.job.channel, record.reply_ts, render.report_text(record), blocks)
+    except SlackPostError as exc:
+        logger.warning("rating of %s stored, but the tally could not be shown: %s", record.id, exc)
+    return ratings

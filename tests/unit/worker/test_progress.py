@@ -1,0 +1,150 @@
+"""The progress message: keyed lines, at most one send per interval, nothing sent after stop."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from app.models import EvidenceResult
+from app.runbooks.model import EvidenceSpec, Runbook
+from app.worker.progress import Progress, runbook_line, step_line, tool_label
+
+
+class Recorder:
+    """A send function that records what it sent and when; it can be made slow or failing."""
+
+    def __init__(self, delay: float = 0.0, fail: Exception | None = None) -> None:
+        self.sent: list[tuple[float, str]] = []
+        self.attempts = 0
+        self.delay = delay
+        self.fail = fail
+        self.started = threading.Event()
+
+    def __call__(self, text: str) -> None:
+        self.attempts += 1
+        self.started.set()
+        time.sleep(self.delay)
+        if self.fail is not None:
+            raise self.fail
+        self.sent.append((time.monotonic(), text))
+
+
+def wait_for(condition: object, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
+        time.sleep(0.01)
+
+
+def test_first_change_is_sent_at_once_by_the_caller() -> None:
+    send = Recorder()
+    progress = Progress(send, "tri-1", interval=10)
+
+    progress.show("runbook", "📖 runbook jobs-004")
+
+    assert [text for _, text in send.sent] == [":mag: Investigating… (ref `tri-1`)\n📖 runbook jobs-004"]
+    progress.stop()
+
+
+def test_a_burst_of_changes_is_merged_into_one_update_per_interval() -> None:
+    send = Recorder()
+    progress = Progress(send, "tri-1", interval=0.3)
+    started = time.monotonic()
+
+    for step in range(40):
+        progress.show(f"step:{step % 4}", f"… step {step % 4} at {step}")
+        time.sleep(0.02)  # about 0.8 s of changes
+    wait_for(lambda: send.sent and send.sent[-1][1].endswith("… step 3 at 39"))
+    progress.stop()
+
+    times = [at for at, _ in send.sent]
+    assert 2 <= len(times) <= 1 + (times[-1] - started) / 0.3 + 0.01
+    assert all(later - earlier >= 0.29 for earlier, later in zip(times, times[1:], strict=False))
+    assert send.sent[-1][1].splitlines()[1:] == ["… step 0 at 36", "… step 1 at 37", "… step 2 at 38",
+                                                 "… step 3 at 39"]
+
+
+def test_a_line_is_replaced_in_place() -> None:
+    progress = Progress(Recorder(), "tri-1", interval=10)
+    progress.show("runbook", "📖 runbook jobs-004")
+    progress.show("step:job", "… querying jobs API (job)")
+    progress.show("step:job", "✓ jobs API (job): job 16852935 SUCCEEDED")
+    progress.stop()
+
+    assert progress.text().splitlines()[1:] == ["📖 runbook jobs-004", "✓ jobs API (job): job 16852935 SUCCEEDED"]
+
+
+def test_stop_waits_for_a_send_in_flight_and_drops_pending_changes() -> None:
+    send = Recorder(delay=0.3)
+    progress = Progress(send, "tri-1", interval=0.05)
+    first = threading.Thread(target=progress.show, args=("a", "first"))
+    first.start()
+    assert send.started.wait(2)
+    progress.show("b", "second")  # pending while the first send is in flight
+
+    progress.stop()
+    stopped_at = time.monotonic()
+    first.join()
+
+    assert [text.splitlines()[1:] for _, text in send.sent] == [["first"]]
+    assert send.sent[0][0] <= stopped_at
+    time.sleep(0.2)
+    assert len(send.sent) == 1  # nothing after stop: the report that replaces the message stays
+
+
+def test_a_failed_background_send_stops_the_next_step() -> None:
+    send = Recorder()
+    progress = Progress(send, "tri-1", interval=0.1)
+    progress.show("a", "first")  # sent at once
+    send.fail = RuntimeError("message_not_found")
+    progress.show("b", "second")  # sent later by the thread, and fails there
+    wait_for(lambda: send.attempts == 2)
+    time.sleep(0.05)
+    assert progress.sent == 1
+
+    with pytest.raises(RuntimeError, match="message_not_found"):
+        progress.show("c", "third")
+    progress.stop()
+
+
+def test_a_failed_first_send_raises_in_the_caller() -> None:
+    progress = Progress(Recorder(fail=RuntimeError("channel_not_found")), "tri-1", interval=1)
+    with pytest.raises(RuntimeError, match="channel_not_found"):
+        progress.show("a", "first")
+    progress.stop()
+
+
+def test_step_lines_while_running_and_when_done() -> None:
+    step = EvidenceSpec(id="job", tool="jobs_get_job", args={})
+    ok = EvidenceResult(step_id="job", tool="jobs_get_job", status="ok", output="job 16852935 SUCCEEDED\n" + "x" * 300)
+    skipped = EvidenceResult(step_id="job", tool="jobs_get_job", status="skipped",
+                             error="skipped: the alert has no job_id")
+
+    assert step_line(step, None, "en") == "… querying jobs API (job)"
+    assert step_line(step, None, "ja") == "… jobs API を照会中 (job)"
+    done = step_line(step, ok, "en")
+    assert done.startswith("✓ jobs API (job): job 16852935 SUCCEEDED x")
+    assert done.endswith("…") and len(done) < 130
+    assert step_line(step, skipped, "en") == "– jobs API (job): skipped: the alert has no job_id"
+
+
+def test_step_output_is_escaped() -> None:
+    step = EvidenceSpec(id="q", tool="cloud_logging_query", args={})
+    result = EvidenceResult(step_id="q", tool="cloud_logging_query", status="error", error="<!channel> & bad")
+    assert step_line(step, result, "en") == "✗ Cloud Logging (q): &lt;!channel&gt; &amp; bad"
+
+
+@pytest.mark.parametrize(
+    ("tool", "label"),
+    [("cloud_logging_query", "Cloud Logging"), ("jobs_get_job", "jobs API"), ("github_search_code", "GitHub"),
+     ("aws_ecs_describe_tasks", "ECS"), ("search_runbooks", "runbooks"), ("something_else", "something_else")],
+)
+def test_tool_labels(tool: str, label: str) -> None:
+    assert tool_label(tool) == label
+
+
+def test_runbook_line() -> None:
+    runbook = Runbook(id="jobs-004", title="Job <ok> & done")
+    assert runbook_line(runbook, "en") == "📖 runbook jobs-004 — Job &lt;ok&gt; &amp; done"
+    assert runbook_line(None, "ja") == "📖 一致する Runbook はありません"

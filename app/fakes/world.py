@@ -17,16 +17,31 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import httpx
-import yaml
 
 from app.config import Settings
+from app.fakes.aws import SeedError, load_aws_calls, seed_aws
+from app.fakes.cloud_logging import FakeCloudLogging
 from app.fakes.github_api import FakeGitHub
 from app.fakes.http import LocalHTTPFake
 from app.fakes.jobs_api import SAMPLE_SPEC, FakeJobsAPI, RouteError
 
-AWS_SERVICES = ("ecs", "lambda", "sqs", "stepfunctions", "cloudwatch", "logs", "secretsmanager", "ec2", "rds")
-_ENDPOINT_VARS = {"stepfunctions": "SFN", "secretsmanager": "SECRETS_MANAGER", "cloudwatch": "CLOUDWATCH"}
+AWS_SERVICES = (
+    "ecs",
+    "ecr",
+    "lambda",
+    "sqs",
+    "stepfunctions",
+    "cloudwatch",
+    "logs",
+    "rds",
+    "elbv2",
+    "acm",
+    "autoscaling",
+    "scheduler",
+)
+"""The investigation services the world serves from moto, and the agent may read."""
 
 
 class WorldError(Exception):
@@ -51,27 +66,49 @@ def scenario_world(folder: Path, settings: Settings, down: Collection[str] = ())
     with ExitStack() as stack:
         endpoint = stack.enter_context(_moto_server())
         stack.enter_context(_aws_environment(endpoint))
-        seed_aws(_yaml_list(folder / "aws.yaml"), settings.aws_region)
+        _seed_aws(folder / "aws.yaml", settings.aws_region)
         github = stack.enter_context(FakeGitHub(token="ghp-" + secrets.token_hex(8)))
         if (folder / "github").is_dir():
             github.push_dir(folder / "github")
         jobs = stack.enter_context(_jobs_api(folder / "api.yaml"))
-        fakes: dict[str, LocalHTTPFake] = {"jobs_api": jobs, "github": github}
+        logging_api = stack.enter_context(_cloud_logging(folder / "logs.jsonl"))
+        fakes: dict[str, LocalHTTPFake] = {"jobs_api": jobs, "github": github, "cloud_logging": logging_api}
         for name in down:
             fakes[name].down = True
         credentials: dict[str, dict[str, Any]] = {
             settings.github_secret_name: {"token": github.token},
             settings.jobs_api_secret_name: {"token": jobs.token},
+            settings.google_secret_name: logging_api.service_account_info(),
         }
         _put_secrets(credentials, settings.aws_region)
         yield settings.model_copy(
             update={
                 "secrets_backend": "aws",
                 "github_api_url": github.url,
+                "github_repos": tuple(sorted(github.repos)),
                 "jobs_api_spec": str(SAMPLE_SPEC),
                 "jobs_api_base_url": jobs.url,
+                "google_project": logging_api.project,
+                "google_logging_endpoint": logging_api.url,
+                "aws_read_services": settings.aws_read_services or AWS_SERVICES,
             }
         )
+
+
+def _seed_aws(path: Path, region: str) -> None:
+    if not path.is_file():
+        return
+    try:
+        seed_aws(load_aws_calls(path), boto3.session.Session(region_name=region), region=region)
+    except SeedError as exc:
+        raise WorldError(str(exc)) from exc
+
+
+def _cloud_logging(path: Path) -> FakeCloudLogging:
+    try:
+        return FakeCloudLogging.from_file(path) if path.is_file() else FakeCloudLogging([])
+    except ValueError as exc:
+        raise WorldError(str(exc)) from exc
 
 
 def _jobs_api(path: Path) -> FakeJobsAPI:
@@ -82,38 +119,10 @@ def _jobs_api(path: Path) -> FakeJobsAPI:
         raise WorldError(str(exc)) from exc
 
 
-def seed_aws(calls: list[dict[str, Any]], region: str) -> None:
-    """Run each ``{service, op, params}`` boto3 call, in order.
-
-    Raises:
-        WorldError: A call is malformed or AWS (moto) refused it.
-    """
-    for position, call in enumerate(calls):
-        if not isinstance(call, dict) or not {"service", "op"} <= call.keys():
-            raise WorldError(f"aws.yaml entry {position}: needs service and op, got {call!r}")
-        client = boto3.client(call["service"], region_name=region)
-        try:
-            getattr(client, call["op"])(**(call.get("params") or {}))
-        except Exception as exc:
-            raise WorldError(f"aws.yaml entry {position} ({call['service']}.{call['op']}): {exc}") from exc
-
-
 def _put_secrets(values: dict[str, dict[str, Any]], region: str) -> None:
     client = boto3.client("secretsmanager", region_name=region)
     for name, value in values.items():
         client.create_secret(Name=name, SecretString=json.dumps(value))
-
-
-def _yaml_list(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        return []
-    try:
-        value = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        raise WorldError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(value, list):
-        raise WorldError(f"{path}: expected a list of entries")
-    return value
 
 
 @contextmanager
@@ -135,7 +144,7 @@ def _moto_server() -> Iterator[str]:
 @contextmanager
 def _aws_environment(endpoint: str) -> Iterator[None]:
     """Point the investigation services (only) at the local moto server; other services, e.g. Bedrock, are left."""
-    names = {f"AWS_ENDPOINT_URL_{_ENDPOINT_VARS.get(s, s.upper())}": endpoint for s in AWS_SERVICES}
+    names = {_endpoint_variable(service): endpoint for service in (*AWS_SERVICES, "secretsmanager")}
     names |= {key: "testing" for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if key not in os.environ}
     saved = {key: os.environ.get(key) for key in names}
     os.environ.update(names)
@@ -147,3 +156,9 @@ def _aws_environment(endpoint: str) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _endpoint_variable(service: str) -> str:
+    """The per-service endpoint variable botocore reads, named after the service id (``CloudWatch Logs`` → …_LOGS)."""
+    service_id = botocore.session.get_session().get_service_model(service).service_id
+    return "AWS_ENDPOINT_URL_" + str(service_id).replace(" ", "_").upper()

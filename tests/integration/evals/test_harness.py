@@ -134,7 +134,7 @@ def test_a_scenario_that_cannot_run_fails_with_its_reason(make_scenario: Scenari
     code, result = run(folder)
     assert code == 1
     error = result["scenarios"][0]["error"]
-    assert "aws.yaml entry 0 (sqs.create_queue)" in error
+    assert "seed call 1 (sqs.create_queue)" in error
     assert "QueueName" in error
 
 

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import boto3
 from slack_sdk import WebClient
 
 from app.config import Settings
 from app.demo_thread import continue_thread
 from app.fakes.slack_api import FakeSlackAPI
 from app.fakes.slack_events import event_callback, http_event, mention_event, message_event
+from app.fakes.world import scenario_world
 from app.ingress.app import SlackCredentials
 from app.ingress.dedupe import SQLitePersistenceLayer
 from app.ingress.dispatch import InProcessDispatcher
@@ -23,6 +25,8 @@ from app.slack.transcript import message_to_text
 from app.storage.triage import SQLiteTriageStore
 from app.worker.handler import build_worker
 
+DEMO_WORLD = Path(__file__).parent / "fakes" / "demo_world"
+DEMO_CLUSTER = "jobs-prod"
 ALERTS = "C0ALERTS"
 HELP = "C0HELP"
 HEALTH_CHECK_ALERT: dict[str, Any] = {
@@ -45,46 +49,78 @@ QUESTION = "job 123 failed and the UI shows no logs — why?"
 
 
 def run_demo(settings: Settings, out: Callable[[str], None] = print) -> int:
-    """Run the scenario and print each thread; returns a process exit code."""
+    """Run the scenario in the demo's world of fakes and print each thread; returns a process exit code."""
     secret = secrets.token_hex(16)
     token = "xoxb-" + secrets.token_hex(8)
     with FakeSlackAPI(bot_token=token) as slack, tempfile.TemporaryDirectory(prefix="aiops-demo-") as state:
         settings = settings.model_copy(update={"alert_channels": (ALERTS,), "state_dir": Path(state)})
-        client = WebClient(token=token, base_url=slack.url)
-        worker = build_worker(settings, slack_client=client, store=SQLiteTriageStore(Path(state) / "triage.db"))
-        dispatcher = InProcessDispatcher(worker.handle)
-        ingress = build_ingress(
-            settings,
-            credentials=SlackCredentials(signing_secret=secret, bot_token=token),
-            dispatcher=dispatcher,
-            store=SQLitePersistenceLayer(Path(state) / "idempotency.db"),
-            slack_client=client,
-        )
-
-        def send(body: str, **options: Any) -> int:
-            return int(ingress.handle(http_event(body, secret, **options))["statusCode"])
-
-        out(_banner(settings))
-        challenge = json.dumps({"type": "url_verification", "challenge": "demo-challenge", "token": "x"})
-        out(f"url_verification → HTTP {send(challenge)}")
-        health_ts = slack.add_message(ALERTS, "", bot_id="B0HEALTH", attachments=HEALTH_CHECK_ALERT["attachments"])
-        health = event_callback(message_event(ALERTS, health_ts, **HEALTH_CHECK_ALERT), event_id="EvDEMO1")
-        out(f"alert 1 (health checker, attachments only) → HTTP {send(health)}")
-        out(f"alert 1 again as a Slack retry → HTTP {send(health, retry_num=1)} (no second investigation)")
-        out(f"alert 1 with a forged signature → HTTP {send(health, signature='v0=' + '0' * 64)}")
-        disk_ts = slack.add_message(ALERTS, DISK_ALERT, bot_id="B0HOOK")
-        disk = event_callback(message_event(ALERTS, disk_ts, DISK_ALERT, bot_id="B0HOOK", subtype="bot_message"))
-        out(f"alert 2 (webhook text, no runbook) → HTTP {send(disk)}")
-        question_ts = slack.add_message(HELP, f"<@U0BOT> {QUESTION}", user="U0ALICE")
-        mention = event_callback(mention_event(HELP, question_ts, f"<@U0BOT> {QUESTION}", "U0ALICE"))
-        out(f"question by @mention → HTTP {send(mention)}")
-        dispatcher.drain()
-        continue_thread(send, slack, dispatcher.drain, (ALERTS, health_ts, HEALTH_CHECK_ALERT), out)
-        for channel, ts in ((ALERTS, health_ts), (ALERTS, disk_ts), (HELP, question_ts)):
-            out(render_thread(slack.thread(channel, ts)))
-        started = [c for c in slack.calls_to("chat.postMessage") if "Investigating" in str(c.params.get("text"))]
-        out(f"\n{len(started)} investigations, {len(slack.calls_to('chat.update'))} message updates.")
+        with scenario_world(DEMO_WORLD, settings) as world:
+            _run(world, slack, secret, token, out)
     return 0
+
+
+def _run(settings: Settings, slack: FakeSlackAPI, secret: str, token: str, out: Callable[[str], None]) -> None:
+    state = settings.state_dir
+    client = WebClient(token=token, base_url=slack.url)
+    worker = build_worker(settings, slack_client=client, store=SQLiteTriageStore(Path(state) / "triage.db"))
+    dispatcher = InProcessDispatcher(worker.handle)
+    ingress = build_ingress(
+        settings,
+        credentials=SlackCredentials(signing_secret=secret, bot_token=token),
+        dispatcher=dispatcher,
+        store=SQLitePersistenceLayer(Path(state) / "idempotency.db"),
+        slack_client=client,
+    )
+
+    def send(body: str, **options: Any) -> int:
+        return int(ingress.handle(http_event(body, secret, **options))["statusCode"])
+
+    out(_banner(settings))
+    challenge = json.dumps({"type": "url_verification", "challenge": "demo-challenge", "token": "x"})
+    out(f"url_verification → HTTP {send(challenge)}")
+    health_ts = slack.add_message(ALERTS, "", bot_id="B0HEALTH", attachments=HEALTH_CHECK_ALERT["attachments"])
+    health = event_callback(message_event(ALERTS, health_ts, **HEALTH_CHECK_ALERT), event_id="EvDEMO1")
+    out(f"alert 1 (health checker, attachments only) → HTTP {send(health)}")
+    out(f"alert 1 again as a Slack retry → HTTP {send(health, retry_num=1)} (no second investigation)")
+    out(f"alert 1 with a forged signature → HTTP {send(health, signature='v0=' + '0' * 64)}")
+    ecs_threads = [_post_webhook(slack, send, text, out) for text in ecs_alerts(settings.aws_region)]
+    disk_ts = slack.add_message(ALERTS, DISK_ALERT, bot_id="B0HOOK")
+    disk = event_callback(message_event(ALERTS, disk_ts, DISK_ALERT, bot_id="B0HOOK", subtype="bot_message"))
+    out(f"alert 2 (webhook text, no runbook) → HTTP {send(disk)}")
+    question_ts = slack.add_message(HELP, f"<@U0BOT> {QUESTION}", user="U0ALICE")
+    mention = event_callback(mention_event(HELP, question_ts, f"<@U0BOT> {QUESTION}", "U0ALICE"))
+    out(f"question by @mention → HTTP {send(mention)}")
+    dispatcher.drain()
+    continue_thread(send, slack, dispatcher.drain, (ALERTS, health_ts, HEALTH_CHECK_ALERT), out)
+    threads = [(ALERTS, health_ts), *((ALERTS, ts) for ts in ecs_threads), (ALERTS, disk_ts), (HELP, question_ts)]
+    for channel, ts in threads:
+        out(render_thread(slack.thread(channel, ts)))
+    started = [c for c in slack.calls_to("chat.postMessage") if "Investigating" in str(c.params.get("text"))]
+    out(f"\n{len(started)} investigations, {len(slack.calls_to('chat.update'))} message updates.")
+
+
+def ecs_alerts(region: str) -> list[str]:
+    """What the ECS task-state webhook posts for each stopped task of the demo's cluster (ARNs are moto's)."""
+    ecs = boto3.client("ecs", region_name=region)
+    arns = ecs.list_tasks(cluster=DEMO_CLUSTER, desiredStatus="STOPPED")["taskArns"]
+    tasks = sorted(ecs.describe_tasks(cluster=DEMO_CLUSTER, tasks=arns)["tasks"], key=lambda t: str(t.get("startedBy")))
+    alerts = []
+    for task in tasks:
+        job = str(task.get("startedBy", "")).removeprefix("job-")
+        image = task["containers"][0].get("image", "") if task.get("containers") else ""
+        exit_code = " (exit code 137)" if "OutOfMemory" in str(task.get("stoppedReason")) else ""
+        alerts.append(
+            f"[ECS] Task stopped: job {job} task {task['taskArn']} — {task.get('stoppedReason')}{exit_code}"
+            + (f" image {image}" if image else "")
+        )
+    return alerts
+
+
+def _post_webhook(slack: FakeSlackAPI, send: Callable[..., int], text: str, out: Callable[[str], None]) -> str:
+    ts = slack.add_message(ALERTS, text, bot_id="B0HOOK")
+    body = event_callback(message_event(ALERTS, ts, text, bot_id="B0HOOK", subtype="bot_message"))
+    out(f"alert (ECS task-state webhook: {text.split(' — ')[1][:40]}…) → HTTP {send(body)}")
+    return ts
 
 
 def render_thread(messages: list[dict[str, Any]]) -> str:
@@ -99,8 +135,12 @@ def render_thread(messages: list[dict[str, Any]]) -> str:
 
 
 def _author(message: dict[str, Any]) -> str:
-    names = {"B0HEALTH": "gke-health-checker (bot)", "B0HOOK": "alerts-webhook (bot)", "U0ALICE": "alice",
-             "U0BOB": "bob"}
+    names = {
+        "B0HEALTH": "gke-health-checker (bot)",
+        "B0HOOK": "alerts-webhook (bot)",
+        "U0ALICE": "alice",
+        "U0BOB": "bob",
+    }
     key = str(message.get("bot_id") or message.get("user") or "")
     return names.get(key, key or "someone")
 

@@ -23,8 +23,9 @@ SEVERITY_RANK = {
 }
 _TOKEN = re.compile(
     r'\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<op>>=|<=|!=|=~|!~|[=<>:])|(?P<paren>[()])'
-    r"|(?P<minus>-(?=[A-Za-z\"(]))|(?P<word>[^\s()\"=<>:!~]+))"
+    r"|(?P<minus>-(?=[A-Za-z\"(]))|(?P<word>(?:[^\s()\"=<>:!~]|(?<=\.)\"(?:[^\"\\]|\\.)*\")+))"
 )
+_PATH_PART = re.compile(r'"((?:[^"\\]|\\.)*)"|([^."]+)')
 Predicate = Callable[[dict[str, Any]], bool]
 
 
@@ -216,7 +217,8 @@ def parse_timestamp(value: str) -> datetime:
 
 def _lookup(entry: dict[str, Any], path: str) -> Any:
     value: Any = entry
-    for part in path.split("."):
+    for quoted, plain in _PATH_PART.findall(path):  # labels."k8s-pod/app" names a key with dots in it
+        part = quoted or plain
         if not isinstance(value, dict) or part not in value:
             return None
         value = value[part]

@@ -15,17 +15,17 @@ def _run(tmp_path: Path, **overrides: object) -> str:
     return "\n".join(lines)
 
 
-def test_demo_without_model_shows_three_threads_with_evidence_reports(tmp_path: Path) -> None:
+def test_demo_without_model_shows_five_threads_with_evidence_reports(tmp_path: Path) -> None:
     output = _run(tmp_path)
     assert "No model is configured" in output
     assert "url_verification → HTTP 200" in output
     assert "Slack retry → HTTP 200 (no second investigation)" in output
     assert "forged signature → HTTP 401" in output
-    assert "4 investigations" in output  # the three above and a follow-up; the resolved note is not one
+    assert "6 investigations" in output  # five first replies and a follow-up; the resolved note is not one
     assert "== Job succeeded but a task has no started_at ==" in output
     assert "No runbook matches this alert" in output
     assert "No runbook matches this question" in output
-    assert output.count("[ Better than I would have done ]") == 4
+    assert output.count("[ Better than I would have done ]") == 6
     assert "investigation failed" not in output
 
 
@@ -51,5 +51,24 @@ def test_demo_with_a_scripted_model_runs_the_agent(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     output = _run(tmp_path, model=f"scripted:{script}")
-    assert output.count("== Scripted verdict ==") == 4  # three first replies and the follow-up
+    assert output.count("== Scripted verdict ==") == 6  # five first replies and the follow-up
     assert "Produced without a model" not in output
+
+
+def test_demo_world_gives_real_evidence_for_the_three_incidents(tmp_path: Path) -> None:
+    threads = _run(tmp_path).split("─" * 78)
+    health = next(t for t in threads if "== Job succeeded but a task has no started_at ==" in t)
+    pull = next(t for t in threads if "== ECS task failed with CannotPullContainerError ==" in t)
+    oom = next(t for t in threads if "== ECS task killed for running out of memory ==" in t)
+    # jobs API: the task with no started_at; Cloud Logging: the container ran; CloudWatch Logs: the checker's error
+    assert '"name": "normal-4", "job_id": "16852935", "status": "succeeded", "started_at": null' in health
+    assert "✓ *task-logs* `cloud_logging_query` 3 log entries" in health
+    assert "started_at has no value tasks:normal-4" in health
+    # the job, its stopped ECS task (moto) and the image in ECR
+    assert "no matching manifest for linux/amd64" in pull
+    assert '✓ *stopped-task* `aws_read` ecs.describe_tasks in us-east-1: {"tasks":[{' in pull
+    assert '"repositoryName":"feature-backfill"' in pull
+    assert "OutOfMemoryError: Container killed due to memory usage" in oom
+    assert '✓ *stopped-task* `aws_read` ecs.describe_tasks in us-east-1: {"tasks":[{' in oom
+    assert "✓ *memory* `aws_logs_insights` 2 rows" in oom
+    assert "✗" not in health + pull + oom  # no evidence step failed

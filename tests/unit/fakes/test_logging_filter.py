@@ -92,3 +92,11 @@ def test_filters_select_the_right_entries(text: str, expected: list[str]) -> Non
 def test_bad_filters_are_refused_with_the_reason(text: str, message: str) -> None:
     with pytest.raises(FilterError, match=message.replace("(", r"\(").replace(")", r"\)")):
         compile_filter(text)
+
+
+def test_quoted_label_keys_with_dots_and_slashes() -> None:
+    entry = {"labels": {"jobs.example.com/job-id": "16852935"}, "resource": {"type": "k8s_container"}}
+    assert compile_filter('labels."jobs.example.com/job-id"="16852935"')(entry)
+    assert not compile_filter('labels."jobs.example.com/job-id"="1"')(entry)
+    assert compile_filter('resource.type="k8s_container" AND labels."jobs.example.com/job-id":"1685"')(entry)
+    assert not compile_filter('labels."jobs.example.com/other"="16852935"')(entry)

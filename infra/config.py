@@ -61,6 +61,18 @@ class InvestigationScope(_Strict):
     lambda_functions: ResourceNames = ()
     cloudwatch_metrics: bool = False
 
+    def services(self) -> tuple[str, ...]:
+        """The boto3 services the worker's ``aws_read`` may call: those this scope grants anything on."""
+        granted = {
+            "logs": self.log_groups,
+            "ecs": self.ecs_clusters,
+            "stepfunctions": self.state_machines,
+            "sqs": self.sqs_queues,
+            "lambda": self.lambda_functions,
+            "cloudwatch": self.cloudwatch_metrics,
+        }
+        return tuple(service for service, scope in granted.items() if scope)
+
 
 class DeployConfig(_Strict):
     """Everything an operator chooses about one deployment."""
@@ -75,6 +87,7 @@ class DeployConfig(_Strict):
     jobs_api_spec: str = Field(default="", pattern=r"^(https://\S+)?$")
     jobs_api_base_url: str = Field(default="", pattern=r"^(https://\S+)?$")
     google_project: str = Field(default="", pattern=r"^([a-z][a-z0-9-]{4,28}[a-z0-9])?$")
+    github_repos: tuple[Annotated[str, Field(pattern=r"^[\w.-]+/[\w.-]+$")], ...] = ()
     log_retention_days: int = 30
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     alarm_topic_arn: str = Field(default="", pattern=r"^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+)?$")

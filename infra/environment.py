@@ -66,6 +66,8 @@ def worker_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
             "jobs_api_spec": config.jobs_api_spec,
             "jobs_api_base_url": config.jobs_api_base_url,
             "google_project": config.google_project,
+            "aws_read_services": ",".join(config.investigation.services()),
+            "github_repos": ",".join(config.github_repos),
         },
         available={
             "github_api_url": config.github_api_url,

@@ -104,3 +104,11 @@ def test_missing_assets_say_how_to_build_them(tmp_path: Path) -> None:
     app = App(context={"config": str(DEFAULT_CONFIG), "assets": str(tmp_path)})
     with pytest.raises(DeployConfigError, match="run `make assets` first"):
         build_app(app)
+
+
+def test_aws_read_services_follow_the_investigation_scope() -> None:
+    from infra.config import InvestigationScope
+
+    assert InvestigationScope(log_groups=("/ecs/jobs-*",)).services() == ("logs",)
+    assert InvestigationScope().services() == ()
+    assert InvestigationScope(sqs_queues=("jobs-*",), cloudwatch_metrics=True).services() == ("sqs", "cloudwatch")

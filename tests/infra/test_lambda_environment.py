@@ -75,6 +75,11 @@ def test_worker_gets_every_credential_setting_and_the_ingress_only_slack(base: S
     assert ingress & secret_settings == {"AIOPS_SLACK_SECRET_NAME"}
 
 
+def test_worker_reads_only_the_aws_services_its_role_is_scoped_to(base: Synthesised) -> None:
+    services = environment(base, "app.worker.handler")["AIOPS_AWS_READ_SERVICES"].split(",")
+    assert sorted(services) == ["cloudwatch", "ecs", "lambda", "logs", "sqs", "stepfunctions"]  # all six are scoped
+
+
 def test_worker_state_lives_in_the_writable_tmp(base: Synthesised) -> None:
     # the GitHub runbook cache is written under the state folder; /tmp is the only writable path in Lambda
     assert environment(base, "app.worker.handler")["AIOPS_STATE_DIR"].startswith("/tmp/")  # noqa: S108

@@ -49,6 +49,8 @@ class WorldError(Exception):
 
 
 BACKENDS = ("jobs_api", "github", "cloud_logging")
+MOTO_SEED = 7
+"""Seeds moto's random ids, so the same ``aws.yaml`` yields the same task ARNs in every run."""
 
 
 @contextmanager
@@ -136,6 +138,8 @@ def _moto_server() -> Iterator[str]:
         host, port = server.get_host_and_port()
         url = f"http://{host}:{port}"
         httpx.post(f"{url}/moto-api/reset", timeout=10).raise_for_status()  # moto's state is process-wide
+        # generated ids (task ARNs, message ids) repeat from run to run, so a scenario's script can name them
+        httpx.post(f"{url}/moto-api/seed", params={"a": MOTO_SEED}, timeout=10).raise_for_status()
         yield url
     finally:
         server.stop()

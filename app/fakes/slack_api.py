@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +18,6 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 _JSON_FIELDS = ("blocks", "attachments", "view")
-_TS_BASE = 1_700_000_000_000_000  # microseconds
 
 Result = tuple[int, dict[str, Any]]
 
@@ -106,6 +106,7 @@ class FakeSlackAPI:
         self._lock = threading.Lock()
         self._messages: dict[str, dict[str, dict[str, Any]]] = {}
         self._counter = 0
+        self._ts_base = int(time.time() * 1_000_000)  # message ts follow the real clock, as alert times do
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -207,7 +208,7 @@ class FakeSlackAPI:
 
     def _next_ts(self) -> str:
         self._counter += 1
-        value = _TS_BASE + 100 * self._counter
+        value = self._ts_base + 100 * self._counter
         seconds, micros = divmod(value, 1_000_000)
         return f"{seconds}.{micros:06d}"
 

@@ -43,6 +43,9 @@ AWS_SERVICES = (
 )
 """The investigation services the world serves from moto, and the agent may read."""
 
+SEED_ONLY_SERVICES = ("secretsmanager", "iam")
+"""Also served from moto, for the world's own use: the bot's secrets, and roles that Lambda functions need."""
+
 
 class WorldError(Exception):
     """A fixture file cannot be loaded or its seeding call failed; the message names the file and entry."""
@@ -148,7 +151,7 @@ def _moto_server() -> Iterator[str]:
 @contextmanager
 def _aws_environment(endpoint: str) -> Iterator[None]:
     """Point the investigation services (only) at the local moto server; other services, e.g. Bedrock, are left."""
-    names = {_endpoint_variable(service): endpoint for service in (*AWS_SERVICES, "secretsmanager")}
+    names = {_endpoint_variable(service): endpoint for service in (*AWS_SERVICES, *SEED_ONLY_SERVICES)}
     names |= {key: "testing" for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if key not in os.environ}
     saved = {key: os.environ.get(key) for key in names}
     os.environ.update(names)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
+import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,9 @@ class WorldError(Exception):
 BACKENDS = ("jobs_api", "github", "cloud_logging")
 MOTO_SEED = 7
 """Seeds moto's random ids, so the same ``aws.yaml`` yields the same task ARNs in every run."""
+_NOW = re.compile(r"\{\{now(?:([+-])(\d+)([smhd]))?(\|ms)?\}\}")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_TEMPLATED = {".yaml", ".yml", ".json", ".jsonl"}
 
 
 @contextmanager
@@ -69,6 +75,7 @@ def scenario_world(folder: Path, settings: Settings, down: Collection[str] = ())
         WorldError: A fixture file is malformed or a seeding call failed.
     """
     with ExitStack() as stack:
+        folder = render_fixtures(folder, Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aiops-world-"))))
         endpoint = stack.enter_context(_moto_server())
         stack.enter_context(_aws_environment(endpoint))
         _seed_aws(folder / "aws.yaml", settings.aws_region)
@@ -98,6 +105,34 @@ def scenario_world(folder: Path, settings: Settings, down: Collection[str] = ())
                 "aws_read_services": settings.aws_read_services or AWS_SERVICES,
             }
         )
+
+
+def render_fixtures(folder: Path, into: Path, now: datetime | None = None) -> Path:
+    """Copy the fixture files into ``into`` with ``{{now}}`` times filled in; returns the copy.
+
+    ``{{now}}``, ``{{now-15m}}`` or ``{{now+2h}}`` (units s, m, h, d) become ISO-8601 UTC times, and the same with
+    ``|ms`` (``{{now-15m|ms}}``) epoch milliseconds: fixtures stay valid on any day (CloudWatch Logs refuses
+    events older than 14 days, and evidence windows hang off an alert's time).
+    """
+    now = now or datetime.now(UTC)
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        target = into / path.relative_to(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix in _TEMPLATED:
+            text = _NOW.sub(lambda found: _time_value(found, now), path.read_text(encoding="utf-8"))
+            target.write_text(text, encoding="utf-8")
+        else:
+            target.write_bytes(path.read_bytes())
+    return into
+
+
+def _time_value(found: re.Match[str], now: datetime) -> str:
+    sign, amount, unit, millis = found.group(1, 2, 3, 4)
+    offset = timedelta(seconds=int(amount or 0) * _UNITS[unit or "s"]) * (-1 if sign == "-" else 1)
+    moment = now + offset
+    return str(int(moment.timestamp() * 1000)) if millis else moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _seed_aws(path: Path, region: str) -> None:

@@ -3,10 +3,7 @@
 Each call is ``{service, op, params}`` with ``op`` the boto3 method name (``create_cluster``). A call may
 ``save: NAME`` its response; later params refer to it with ``{{NAME.path.to[0].field}}`` (a string that is
 only a reference takes the referenced value as it is, list or number; inside a longer string it is
-formatted in). ``{{now}}``, ``{{now-15m}}`` or ``{{now+2h}}`` (units s, m, h, d) is that time as epoch
-milliseconds, as CloudWatch Logs events take it; ``{{now-15m:iso}}`` is it as an ISO-8601 UTC time (metric
-data points, anything else). A scenario using them leaves its alert time out, so the alert happens now.
-A reference is how a scenario stops the task it just ran::
+formatted in). That is how a scenario stops the task it just ran::
 
     - {service: ecs, op: run_task, save: run,
        params: {cluster: jobs, taskDefinition: runner, launchType: FARGATE}}
@@ -17,7 +14,6 @@ A reference is how a scenario stops the task it just ran::
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +24,6 @@ if TYPE_CHECKING:
 
 _REFERENCE = re.compile(r"\{\{\s*([A-Za-z_][\w-]*)((?:\.[\w@-]+|\[\d+\])*)\s*\}\}")
 _STEP = re.compile(r"\.([\w@-]+)|\[(\d+)\]")
-_NOW = re.compile(r"\{\{\s*now(?:([+-])(\d+)([smhd]))?(:iso)?\s*\}\}")
-_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class SeedError(ValueError):
@@ -99,22 +93,10 @@ def resolve(value: Any, saved: dict[str, Any]) -> Any:
         return [resolve(item, saved) for item in value]
     if not isinstance(value, str):
         return value
-    moment = _NOW.fullmatch(value.strip())
-    if moment:
-        return _now(moment)
-    value = _NOW.sub(lambda found: str(_now(found)), value)
     whole = _REFERENCE.fullmatch(value.strip())
     if whole:
         return _follow(whole, saved)
     return _REFERENCE.sub(lambda found: str(_follow(found, saved)), value)
-
-
-def _now(found: re.Match[str]) -> int | str:
-    """``{{now-15m}}``: epoch milliseconds (CloudWatch Logs events); ``{{now-15m:iso}}``: an ISO-8601 UTC time."""
-    sign, amount, unit, iso = found.groups()
-    offset = int(amount or 0) * _SECONDS[unit or "s"] * (-1 if sign == "-" else 1)
-    moment = datetime.now(UTC) + timedelta(seconds=offset)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if iso else int(moment.timestamp() * 1000)
 
 
 def _follow(found: re.Match[str], saved: dict[str, Any]) -> Any:

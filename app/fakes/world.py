@@ -46,12 +46,17 @@ AWS_SERVICES = (
 )
 """The investigation services the world serves from moto, and the agent may read."""
 
+SEED_ONLY_SERVICES = ("secretsmanager", "iam")
+"""Also served from moto, for the world's own use: the bot's secrets, and roles that Lambda functions need."""
+
 
 class WorldError(Exception):
     """A fixture file cannot be loaded or its seeding call failed; the message names the file and entry."""
 
 
 BACKENDS = ("jobs_api", "github", "cloud_logging")
+MOTO_SEED = 7
+"""Seeds moto's random ids, so the same ``aws.yaml`` yields the same task ARNs in every run."""
 _NOW = re.compile(r"\{\{now(?:([+-])(\d+)([smhd]))?(\|ms)?\}\}")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _TEMPLATED = {".yaml", ".yml", ".json", ".jsonl"}
@@ -171,6 +176,8 @@ def _moto_server() -> Iterator[str]:
         host, port = server.get_host_and_port()
         url = f"http://{host}:{port}"
         httpx.post(f"{url}/moto-api/reset", timeout=10).raise_for_status()  # moto's state is process-wide
+        # generated ids (task ARNs, message ids) repeat from run to run, so a scenario's script can name them
+        httpx.post(f"{url}/moto-api/seed", params={"a": MOTO_SEED}, timeout=10).raise_for_status()
         yield url
     finally:
         server.stop()
@@ -179,7 +186,7 @@ def _moto_server() -> Iterator[str]:
 @contextmanager
 def _aws_environment(endpoint: str) -> Iterator[None]:
     """Point the investigation services (only) at the local moto server; other services, e.g. Bedrock, are left."""
-    names = {_endpoint_variable(service): endpoint for service in (*AWS_SERVICES, "secretsmanager")}
+    names = {_endpoint_variable(service): endpoint for service in (*AWS_SERVICES, *SEED_ONLY_SERVICES)}
     names |= {key: "testing" for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if key not in os.environ}
     saved = {key: os.environ.get(key) for key in names}
     os.environ.update(names)

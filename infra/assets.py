@@ -3,8 +3,9 @@
 ``python -m infra.assets build`` writes ``build/assets/<platform>/{ingress,worker}``. The worker folder holds the
 project's dependencies and the ``app`` and ``tools`` packages. The ingress folder holds only what
 ``app.ingress.handler`` imports: the ``app`` modules it loads and the distributions they come from, pinned to the
-versions installed here, less the AWS SDK that the Lambda Python runtime provides. Byte code is compiled with
-unchecked hashes, so it stays valid when the deployment zip resets file times.
+versions installed here, less the AWS SDK that the Lambda Python runtime provides. Byte code (all of the ingress,
+the bot's own modules in the worker, to keep it under its size target) is compiled with unchecked hashes, so it
+stays valid when the deployment zip resets file times.
 """
 
 from __future__ import annotations

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, cast
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any
+from urllib.parse import parse_qsl
+
+from app.fakes.http import HTTPRequest, HTTPResponse, LocalHTTPFake
 
 _JSON_FIELDS = ("blocks", "attachments", "view")
 
@@ -37,57 +36,15 @@ class SlackCall:
     token: str | None
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeSlackAPI
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence request logging."""
-
-    def do_GET(self) -> None:
-        """Serve a GET request with query params."""
-        self._serve(b"", "")
-
-    def do_POST(self) -> None:
-        """Serve a POST request with a JSON or form-encoded body."""
-        length = int(self.headers.get("Content-Length") or 0)
-        self._serve(self.rfile.read(length), self.headers.get("Content-Type") or "")
-
-    def _serve(self, body: bytes, content_type: str) -> None:
-        parts = urlsplit(self.path)
-        params: dict[str, Any] = dict(parse_qsl(parts.query))
-        if body and "application/json" in content_type:
-            params.update(json.loads(body.decode("utf-8")))
-        elif body:
-            form = dict(parse_qsl(body.decode("utf-8")))
-            for key in _JSON_FIELDS:
-                if isinstance(form.get(key), str):
-                    form[key] = json.loads(form[key])
-            params.update(form)
-        auth = self.headers.get("Authorization") or ""
-        token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.pop("token", None)
-        params.pop("token", None)
-        method = parts.path.rstrip("/").rsplit("/", 1)[-1]
-        status, payload = cast(_Server, self.server).fake._handle(SlackCall(method, params, token))
-        data = json.dumps(payload).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        if status == 429:
-            self.send_header("Retry-After", "1")
-        self.end_headers()
-        self.wfile.write(data)
-
-
-class FakeSlackAPI:
+class FakeSlackAPI(LocalHTTPFake):
     """An in-memory Slack Web API served over HTTP on 127.0.0.1.
 
     Attributes:
         calls: Every call received, in order.
         fail_next: Method name -> Slack error code; the next call to that method fails once with that error.
     """
+
+    name = "fake-slack-api"
 
     def __init__(
         self,
@@ -97,18 +54,16 @@ class FakeSlackAPI:
         bot_id: str = "B0BOT",
         team_id: str = "T0TEAM",
     ) -> None:
+        super().__init__()
         self.bot_token = bot_token
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.team_id = team_id
         self.calls: list[SlackCall] = []
         self.fail_next: dict[str, str] = {}
-        self._lock = threading.Lock()
         self._messages: dict[str, dict[str, dict[str, Any]]] = {}
         self._counter = 0
         self._ts_base = int(time.time() * 1_000_000)  # message ts follow the real clock, as alert times do
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
@@ -117,47 +72,28 @@ class FakeSlackAPI:
             "views.open": self._views_open,
         }
 
-    # lifecycle
-
-    def start(self) -> FakeSlackAPI:
-        """Start serving in a daemon thread.
-
-        Returns:
-            This fake, for chaining.
-        """
-        if self._server is None:
-            self._server = _Server(("127.0.0.1", 0), _Handler)
-            self._server.fake = self
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, args=(0.05,), name="fake-slack-api", daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop the server and wait for its thread."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-            self._server = None
-            self._thread = None
-
-    def __enter__(self) -> FakeSlackAPI:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
     @property
     def url(self) -> str:
         """The ``base_url`` to give ``WebClient``, with a trailing slash."""
-        if self._server is None:
-            raise RuntimeError("FakeSlackAPI is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+        return super().url + "/api/"
+
+    def handle(self, request: HTTPRequest) -> HTTPResponse:
+        """Decode a Web API call (query string, JSON or form body; bearer or ``token`` param) and answer it."""
+        params: dict[str, Any] = {name: values[0] for name, values in request.query.items()}
+        if request.body and "application/json" in request.headers.get("content-type", ""):
+            params.update(json.loads(request.body.decode("utf-8")))
+        elif request.body:
+            form = dict(parse_qsl(request.body.decode("utf-8")))
+            for key in _JSON_FIELDS:
+                if isinstance(form.get(key), str):
+                    form[key] = json.loads(form[key])
+            params.update(form)
+        auth = request.headers.get("authorization", "")
+        token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("token")
+        params.pop("token", None)
+        method = request.path.rstrip("/").rsplit("/", 1)[-1]
+        status, payload = self._handle(SlackCall(method, params, token))
+        return HTTPResponse.json(payload, status, {"Retry-After": "1"} if status == 429 else None)
 
     # inspection and seeding
 

@@ -1,6 +1,7 @@
 """Fixtures for the whole suite."""
 
 import json
+import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,19 @@ def fake() -> Iterator[FakeSlackAPI]:
     """The local Slack Web API fake, with its default bot token and ids."""
     with FakeSlackAPI() as api:
         yield api
+
+
+REPO_RUNBOOKS = Path(__file__).resolve().parents[1] / "runbooks"
+
+
+@pytest.fixture
+def aiops_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No AIOPS_ setting from the machine: state in tmp_path and the repository's sample runbooks."""
+    for name in list(os.environ):
+        if name.startswith("AIOPS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AIOPS_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AIOPS_RUNBOOKS", str(REPO_RUNBOOKS))
 
 
 def _fake_aws_environment(folder: Path) -> dict[str, str]:

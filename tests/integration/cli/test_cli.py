@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,18 +11,11 @@ import yaml
 
 from app.cli import main
 
-REPO_RUNBOOKS = Path(__file__).resolve().parents[3] / "runbooks"
 ENGINE_RUNBOOKS = Path(__file__).resolve().parents[2] / "fixtures" / "runbooks" / "engine"
 ALERT = "[ERROR] 2026-11-20T03:12:09Z healthcheck error: started_at has no value tasks:normal-4 job_id=16852935"
 
 
-@pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("AIOPS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AIOPS_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("AIOPS_RUNBOOKS", str(REPO_RUNBOOKS))
+pytestmark = pytest.mark.usefixtures("aiops_env")
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:

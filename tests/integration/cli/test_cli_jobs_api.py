@@ -29,12 +29,7 @@ READ_TOOLS = 7
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("AIOPS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AIOPS_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("AIOPS_RUNBOOKS", str(REPO / "runbooks"))
+def env(aiops_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIOPS_SECRET_JOBS_API", json.dumps({"token": DEFAULT_TOKEN}))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,7 @@ TOKEN = "ghp-cli-token"  # the fake's token
 KNOWN_TOOLS = ", ".join(sorted(tool_names(Settings())))
 
 
-@pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("AIOPS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AIOPS_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("AIOPS_RUNBOOKS", str(REPO_RUNBOOKS))
+pytestmark = pytest.mark.usefixtures("aiops_env")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

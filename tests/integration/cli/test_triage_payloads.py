@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,7 @@ ALERTS = sorted(
 )
 
 
-@pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("AIOPS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AIOPS_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("AIOPS_RUNBOOKS", str(REPO / "runbooks"))
+pytestmark = pytest.mark.usefixtures("aiops_env")
 
 
 def test_every_fixture_is_covered() -> None:

@@ -8,16 +8,13 @@ and the evidence report shows both answers. Steps whose tools this build lacks a
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from app.cli import main
 from app.fakes.jobs_api import DEFAULT_TOKEN, SAMPLE_SPEC, FakeJobsAPI
 
-REPO = Path(__file__).resolve().parents[3]
 ALERT = (
     "[ERROR] 2026-11-20T03:12:09Z 1f0e6f9c-52a4-4d0b-9a51-6a0c2f5e8d11 [healthcheck] error: "
     "started_at has no value tasks:normal-4 job_id=16852935"
@@ -28,12 +25,7 @@ JOB = {"id": "16852935", "status": "succeeded", "tasks": [TASK, OTHER]}
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("AIOPS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AIOPS_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("AIOPS_RUNBOOKS", str(REPO / "runbooks"))
+def env(aiops_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIOPS_SECRET_JOBS_API", json.dumps({"token": DEFAULT_TOKEN}))
     monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(SAMPLE_SPEC))
 

@@ -186,7 +186,8 @@ def _moto_server() -> Iterator[str]:
 @contextmanager
 def _aws_environment(endpoint: str) -> Iterator[None]:
     """Point the investigation services (only) at the local moto server; other services, e.g. Bedrock, are left."""
-    names = {_endpoint_variable(service): endpoint for service in (*AWS_SERVICES, *SEED_ONLY_SERVICES)}
+    session = botocore.session.get_session()
+    names = {_endpoint_variable(session, service): endpoint for service in (*AWS_SERVICES, *SEED_ONLY_SERVICES)}
     names |= {key: "testing" for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if key not in os.environ}
     saved = {key: os.environ.get(key) for key in names}
     os.environ.update(names)
@@ -200,7 +201,7 @@ def _aws_environment(endpoint: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _endpoint_variable(service: str) -> str:
+def _endpoint_variable(session: botocore.session.Session, service: str) -> str:
     """The per-service endpoint variable botocore reads, named after the service id (``CloudWatch Logs`` → …_LOGS)."""
-    service_id = botocore.session.get_session().get_service_model(service).service_id
+    service_id = session.get_service_model(service).service_id
     return "AWS_ENDPOINT_URL_" + str(service_id).replace(" ", "_").upper()

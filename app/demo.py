@@ -14,13 +14,10 @@ from slack_sdk import WebClient
 
 from app.config import Settings
 from app.demo_thread import continue_thread
+from app.fakes.local_ingress import local_ingress
 from app.fakes.slack_api import FakeSlackAPI
-from app.fakes.slack_events import event_callback, http_event, mention_event, message_event
+from app.fakes.slack_events import event_callback, mention_event, message_event
 from app.fakes.world import scenario_world
-from app.ingress.app import SlackCredentials
-from app.ingress.dedupe import SQLitePersistenceLayer
-from app.ingress.dispatch import InProcessDispatcher
-from app.ingress.handler import build_ingress
 from app.slack.transcript import message_to_text
 from app.storage.triage import SQLiteTriageStore
 from app.worker.handler import build_worker
@@ -50,30 +47,19 @@ QUESTION = "job 123 failed and the UI shows no logs — why?"
 
 def run_demo(settings: Settings, out: Callable[[str], None] = print) -> int:
     """Run the scenario in the demo's world of fakes and print each thread; returns a process exit code."""
-    secret = secrets.token_hex(16)
     token = "xoxb-" + secrets.token_hex(8)
     with FakeSlackAPI(bot_token=token) as slack, tempfile.TemporaryDirectory(prefix="aiops-demo-") as state:
         settings = settings.model_copy(update={"alert_channels": (ALERTS,), "state_dir": Path(state)})
         with scenario_world(DEMO_WORLD, settings) as world:
-            _run(world, slack, secret, token, out)
+            _run(world, slack, out)
     return 0
 
 
-def _run(settings: Settings, slack: FakeSlackAPI, secret: str, token: str, out: Callable[[str], None]) -> None:
-    state = settings.state_dir
-    client = WebClient(token=token, base_url=slack.url)
-    worker = build_worker(settings, slack_client=client, store=SQLiteTriageStore(Path(state) / "triage.db"))
-    dispatcher = InProcessDispatcher(worker.handle)
-    ingress = build_ingress(
-        settings,
-        credentials=SlackCredentials(signing_secret=secret, bot_token=token),
-        dispatcher=dispatcher,
-        store=SQLitePersistenceLayer(Path(state) / "idempotency.db"),
-        slack_client=client,
-    )
-
-    def send(body: str, **options: Any) -> int:
-        return int(ingress.handle(http_event(body, secret, **options))["statusCode"])
+def _run(settings: Settings, slack: FakeSlackAPI, out: Callable[[str], None]) -> None:
+    client = WebClient(token=slack.bot_token, base_url=slack.url)
+    worker = build_worker(settings, slack_client=client, store=SQLiteTriageStore(settings.state_dir / "triage.db"))
+    local = local_ingress(settings, slack, client, worker.handle)
+    send, dispatcher = local.send, local.dispatcher
 
     out(_banner(settings))
     challenge = json.dumps({"type": "url_verification", "challenge": "demo-challenge", "token": "x"})

@@ -16,13 +16,10 @@ from slack_sdk import WebClient
 from app.alerts import normalise
 from app.config import Settings
 from app.evals.scenario import Scenario
+from app.fakes.local_ingress import local_ingress
 from app.fakes.slack_api import FakeSlackAPI
-from app.fakes.slack_events import event_callback, http_event, mention_event
-from app.ingress.app import SlackCredentials
-from app.ingress.dedupe import SQLitePersistenceLayer
-from app.ingress.dispatch import InProcessDispatcher
+from app.fakes.slack_events import event_callback, mention_event
 from app.ingress.events import Identity, question_job
-from app.ingress.handler import build_ingress
 from app.models import Job, JobKind, TriageRecord
 from app.slack.transcript import message_to_text
 from app.storage.triage import SQLiteTriageStore
@@ -67,7 +64,10 @@ def run_scenario(scenario: Scenario, settings: Settings, world: World, model: st
     """
     with tempfile.TemporaryDirectory(prefix=f"aiops-eval-{scenario.name}-") as state:
         run_settings = scenario_settings(scenario, settings, model, Path(state))
-        with world(scenario, run_settings) as world_settings, _slack() as slack:
+        with (
+            world(scenario, run_settings) as world_settings,
+            FakeSlackAPI(bot_token="xoxb-" + secrets.token_hex(8)) as slack,
+        ):
             client = WebClient(token=slack.bot_token, base_url=slack.url)
             store = SQLiteTriageStore(Path(state) / "triage.db")
             worker = build_worker(world_settings, slack_client=client, store=store)
@@ -104,34 +104,23 @@ def _job(scenario: Scenario, slack: FakeSlackAPI) -> Job:
             thread_ts=ts,
             alert=normalise({"text": given.text, "ts": ts}),
         )
-    if given.time is not None:
-        job = job.model_copy(update={"alert": job.alert.model_copy(update={"time": given.time})})
-    return job
+    return _at(job, scenario)
+
+
+def _at(job: Job, scenario: Scenario) -> Job:
+    """The job with the scenario's alert time, when it gives one."""
+    if scenario.input.time is None:
+        return job
+    return job.model_copy(update={"alert": job.alert.model_copy(update={"time": scenario.input.time})})
 
 
 def _through_ingress(
     scenario: Scenario, settings: Settings, worker: Worker, slack: FakeSlackAPI, client: WebClient
 ) -> RunOutcome:
-    secret = secrets.token_hex(16)
     records: list[TriageRecord] = []
-    time = scenario.input.time
-
-    def run(job: Job) -> None:
-        if time is not None:
-            job = job.model_copy(update={"alert": job.alert.model_copy(update={"time": time})})
-        records.append(_investigate(worker, job))
-
-    dispatcher = InProcessDispatcher(run)
-    ingress = build_ingress(
-        settings,
-        credentials=SlackCredentials(signing_secret=secret, bot_token=slack.bot_token),
-        dispatcher=dispatcher,
-        store=SQLitePersistenceLayer(settings.state_dir / "idempotency.db"),
-        slack_client=client,
-    )
-    body = _event_body(scenario, slack)
-    status = int(ingress.handle(http_event(json.dumps(body), secret))["statusCode"])
-    dispatcher.drain()
+    local = local_ingress(settings, slack, client, lambda job: records.append(_investigate(worker, _at(job, scenario))))
+    status = local.send(json.dumps(_event_body(scenario, slack)))
+    local.dispatcher.drain()
     if not records:
         raise ScenarioRunError(f"the ingress answered HTTP {status} and started no investigation")
     return RunOutcome(records[0], _reply(slack, records[0]), status)
@@ -164,16 +153,3 @@ def _reply(slack: FakeSlackAPI, record: TriageRecord) -> str:
     thread = slack.thread(record.job.channel, record.job.thread_ts)
     replies = [m for m in thread if m.get("bot_id") == slack.bot_id]
     return "\n".join(message_to_text(message) for message in replies)
-
-
-class _slack(AbstractContextManager[FakeSlackAPI]):
-    """A fresh Slack fake per scenario."""
-
-    def __init__(self) -> None:
-        self._fake = FakeSlackAPI(bot_token="xoxb-" + secrets.token_hex(8))
-
-    def __enter__(self) -> FakeSlackAPI:
-        return self._fake.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self._fake.stop()

@@ -6,9 +6,10 @@ import re
 from collections import Counter
 
 from app.language import Language
-from app.models import Decision, EvidenceResult, Job, JobKind, TriageReport
+from app.models import Decision, EvidenceResult, Finding, Job, JobKind, TriageReport, Verdict
 from app.runbooks.model import Runbook
 from app.slack.texts import text
+from app.values import display
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 _STATUS_WORDS = {"ok": "returned data", "error": "failed", "timeout": "timed out", "blocked": "blocked",
@@ -72,3 +73,33 @@ def _first_line(text: str, limit: int = 120) -> str:
     line = text.strip().splitlines()[0] if text.strip() else "no detail"
     line = line.removeprefix("skipped: ")
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def verdict_report(job: Job, runbook: Runbook, verdict: Verdict, language: Language = "en") -> TriageReport:
+    """The reply without a model when the runbook decides: its verdict's cause, decision and step, and the facts."""
+    findings = [Finding(statement=f"{verdict.labels.get(name, name)}: {display(value)}", evidence=f"fact {name}")
+                for name, value in verdict.facts.items()]
+    missing = [f"{verdict.labels.get(name, name)} ({why})" for name, why in verdict.unknown.items()]
+    gaps = text("vr_missing", language, items="; ".join(missing)) if missing else ""
+    if verdict.case is None:
+        cause = " ".join(part for part in (text("vr_none", language, id=runbook.id, title=runbook.title), gaps) if part)
+        procedure = runbook_section(runbook, "Procedure", limit=900)
+        action = text("vr_unknown_action", language, procedure=procedure)
+    else:
+        cause = verdict.cause + (f" {gaps}" if gaps else "")
+        word = text(f"decision_{verdict.decision.value}", language)
+        action = text("vr_action", language, decision=word, step=verdict.step, text=verdict.step_text or "—")
+        action += _what_would_change(runbook, verdict, language)
+    return TriageReport(
+        title=runbook.title, cause=cause, findings=findings, recommended_action=action,
+        decision=verdict.decision, confidence=verdict.confidence if verdict.case is not None else "low",
+    )
+
+
+def _what_would_change(runbook: Runbook, verdict: Verdict, language: Language) -> str:
+    """The earlier cases that did not hold for lack of data: with that data, the decision could differ."""
+    earlier = [runbook.verdicts[index] for index in verdict.skipped_cases if index < (verdict.case or 0)]
+    other = next((case for case in earlier if case.decision != verdict.decision.value), None)
+    if other is None:
+        return ""
+    return " " + text("vr_changes", language, decision=other.decision, when=other.when)

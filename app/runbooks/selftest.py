@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.models import Verdict
 from app.runbooks.model import Runbook
@@ -64,3 +65,41 @@ def test_runbook(runbook: Runbook) -> RunbookTests:
 def test_catalog(runbooks: Iterable[Runbook]) -> list[RunbookTests]:
     """The self-tests of every runbook, in catalog order."""
     return [test_runbook(runbook) for runbook in runbooks]
+
+
+def selftest_view(tests: list[RunbookTests]) -> dict[str, Any]:
+    """The results as JSON: per runbook, each example's outcome and the cases no example reaches."""
+    return {
+        "passed": all(item.passed for item in tests),
+        "runbooks": [
+            {
+                "id": item.runbook.id,
+                "path": item.runbook.path,
+                "examples": [
+                    {"name": r.name, "passed": r.passed, "decision": r.verdict.decision.value, "step": r.verdict.step,
+                     "cause": r.verdict.cause, "problems": list(r.problems)}
+                    for r in item.results
+                ],
+                "uncovered_cases": item.uncovered,
+            }
+            for item in tests
+        ],
+    }
+
+
+def selftest_lines(tests: list[RunbookTests]) -> list[str]:
+    """The results as lines: failures in full, each runbook's count, and its cases without an example."""
+    lines: list[str] = []
+    for item in tests:
+        if not item.runbook.verdicts:
+            lines.append(f"{item.runbook.id}: no verdicts")
+            continue
+        passed = sum(result.passed for result in item.results)
+        lines.append(f"{item.runbook.id}: {passed}/{len(item.results)} examples passed")
+        for result in item.results:
+            if not result.passed:
+                lines.append(f"  FAIL {result.name}: {'; '.join(result.problems)}")
+        for index in item.uncovered:
+            case = item.runbook.verdicts[index]
+            lines.append(f"  no example reaches case {index} ({case.decision}, step {case.step}): {case.when}")
+    return lines

@@ -7,6 +7,8 @@ default account. Each is ``{service, op, params}`` like a boto3 call:
   how an execution ended (``FAILED``, ``TIMED_OUT``, ``ABORTED``, ``SUCCEEDED`` or ``RUNNING``), which state it
   ended in (default the first), and when.
 - ``stepfunctions.seed_state_machine`` ``{stateMachineArn, creationDate}``.
+- ``ecs.seed_task`` ``{cluster, task, stopCode, stoppedReason, startedAt, stoppingAt, stoppedAt,
+  containers: [{name, exitCode, reason, lastStatus}]}``: how a (stopped) task ended.
 - ``lambda.seed_function`` ``{FunctionName, LastModified}``.
 - ``lambda.seed_account_settings`` ``{AccountLimit: {ConcurrentExecutions, UnreservedConcurrentExecutions, …},
   AccountUsage: {FunctionCount, TotalCodeSize}}``: what ``get_account_settings`` returns.
@@ -23,8 +25,10 @@ from typing import Any
 
 from moto.awslambda.models import lambda_backends
 from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ecs.models import ecs_backends
 from moto.stepfunctions.responses import get_backend as states_backend
 
+from app.fakes.moto_ecs import seed_task
 from app.fakes.moto_lambda import lambda_time, seed_account_settings
 from app.fakes.moto_states import seed_execution
 
@@ -78,6 +82,16 @@ def _seed_function(params: dict[str, Any], region: str) -> None:
     function.last_modified = lambda_time(moment(_required(params, "LastModified"), "LastModified"))
 
 
+def _seed_task(params: dict[str, Any], region: str) -> None:
+    backend = ecs_backends[DEFAULT_ACCOUNT_ID][region]
+    tasks = backend.describe_tasks(params.get("cluster", "default"), [_required(params, "task")])
+    if not tasks:
+        raise SeedOpError(f"no task {params['task']!r} in cluster {params.get('cluster', 'default')!r}")
+    names: tuple[str, ...] = ("startedAt", "stoppingAt", "stoppedAt")
+    times = {name: moment(params[name], name) for name in names if name in params}
+    seed_task(tasks[0], params, times)
+
+
 def _seed_account_settings(params: dict[str, Any], region: str) -> None:
     seed_account_settings(lambda_backends[DEFAULT_ACCOUNT_ID][region], params)
 
@@ -85,6 +99,7 @@ def _seed_account_settings(params: dict[str, Any], region: str) -> None:
 SEED_OPS: dict[tuple[str, str], Callable[[dict[str, Any], str], None]] = {
     ("stepfunctions", "seed_execution"): _seed_execution,
     ("stepfunctions", "seed_state_machine"): _seed_state_machine,
+    ("ecs", "seed_task"): _seed_task,
     ("lambda", "seed_function"): _seed_function,
     ("lambda", "seed_account_settings"): _seed_account_settings,
 }

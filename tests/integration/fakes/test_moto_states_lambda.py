@@ -167,3 +167,49 @@ def test_bad_seed_ops_name_the_call(seed: Callable[..., Any], call: dict[str, An
         seed([*_machine_calls("run"), call])
 
     assert "seed call 3" in str(raised.value)
+
+
+def _task_calls() -> list[dict[str, Any]]:
+    return [
+        {"service": "ecs", "op": "create_cluster", "params": {"clusterName": "jobs-prod"}},
+        {"service": "ecs", "op": "register_task_definition", "params": {
+            "family": "runner", "containerDefinitions": [{"name": "runner", "image": "runner:4.2", "memory": 2048}]}},
+        {"service": "ecs", "op": "run_task", "save": "run",
+         "params": {"cluster": "jobs-prod", "taskDefinition": "runner", "launchType": "FARGATE"}},
+    ]
+
+
+def test_a_stopped_task_has_its_stop_code_times_and_container_exit(seed: Callable[..., Any],
+                                                                   client: Callable[[str], Any]) -> None:
+    run, other = "{{run.tasks[0].taskArn}}", "{{other.tasks[0].taskArn}}"
+    oom = "OutOfMemoryError: Container killed due to memory usage"
+    saved = seed([
+        *_task_calls(),
+        {"service": "ecs", "op": "run_task", "save": "other",
+         "params": {"cluster": "jobs-prod", "taskDefinition": "runner", "launchType": "FARGATE"}},
+        {"service": "ecs", "op": "stop_task",
+         "params": {"cluster": "jobs-prod", "task": run, "reason": "Essential container exited"}},
+        {"service": "ecs", "op": "seed_task", "params": {
+            "cluster": "jobs-prod", "task": run, "stopCode": "EssentialContainerExited",
+            "startedAt": "2026-11-21T02:50:00Z", "stoppedAt": "2026-11-21T03:10:00Z",
+            "containers": [{"name": "runner", "exitCode": 137, "reason": oom}]}},
+        {"service": "ecs", "op": "stop_task", "params": {"cluster": "jobs-prod", "task": other, "reason": "scaled in"}},
+    ])
+    ecs = client("ecs")
+
+    arns = [saved["run"]["tasks"][0]["taskArn"], saved["other"]["tasks"][0]["taskArn"]]
+    crashed, stopped = ecs.describe_tasks(cluster="jobs-prod", tasks=arns)["tasks"]
+
+    assert (crashed["stopCode"], crashed["stoppedAt"], crashed["startedAt"].hour) == (
+        "EssentialContainerExited", datetime(2026, 11, 21, 3, 10, tzinfo=UTC), 2)
+    container = crashed["containers"][0]
+    assert (container["exitCode"], container["lastStatus"], container["reason"]) == (137, "STOPPED", oom)
+    assert (stopped["stopCode"], stopped["stoppedReason"], stopped["containers"][0]["lastStatus"]) == (
+        "UserInitiated", "scaled in", "STOPPED")
+    assert "stoppedAt" in stopped and "stoppingAt" in stopped
+
+
+def test_a_seeded_task_names_a_real_container(seed: Callable[..., Any]) -> None:
+    with pytest.raises(SeedError, match="the task has no container 'sidecar'"):
+        seed([*_task_calls(), {"service": "ecs", "op": "seed_task", "params": {
+            "cluster": "jobs-prod", "task": "{{run.tasks[0].taskArn}}", "containers": [{"name": "sidecar"}]}}])

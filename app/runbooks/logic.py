@@ -42,10 +42,18 @@ class _Strict(BaseModel):
 
 
 class FactSpec(_Strict):
-    """A named value read from the evidence steps' data; ``label`` is how the reply names it."""
+    """A named value read from the evidence steps' data; ``label`` is how the reply names it.
 
-    query: Expression
+    ``query`` may list alternatives: the first one whose steps returned data and whose value is not null wins
+    (a job's exit reason from the stopped ECS task, else from the jobs API).
+    """
+
+    query: Expression | tuple[Expression, ...]
     label: str = ""
+
+    def queries(self) -> tuple[str, ...]:
+        """The query, or its alternatives in order."""
+        return (self.query,) if isinstance(self.query, str) else self.query
 
 
 Fact = Annotated[FactSpec, BeforeValidator(_fact_shorthand)]

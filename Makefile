@@ -26,6 +26,7 @@ typecheck: setup
 	$(BIN)/mypy app tools infra
 
 unit: setup
+	$(BIN)/aiops runbooks test runbooks
 	$(BIN)/pytest
 
 test: lint typecheck unit

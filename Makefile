@@ -33,6 +33,7 @@ test: lint typecheck unit
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/model_tokens.py
 	$(BIN)/python -m bench.assets
 	$(BIN)/pytest -q -m assets tests/infra
 

@@ -107,8 +107,8 @@ def _run(
     with _timed(record, "evidence"):
         continuing = earlier is not None and runbook is not None and earlier.runbook_id == runbook.id
         record.evidence = [] if continuing else _evidence(job, runbook, fields, registry, deps, progress)
-    with _timed(record, "verdict"):
-        record.verdict = runbook_verdict(runbook, record.evidence, fields, job.alert)
+    with _timed(record, "verdict"):  # a follow-up that collected nothing new keeps to the earlier findings
+        record.verdict = None if continuing else runbook_verdict(runbook, record.evidence, fields, job.alert)
     if record.verdict is not None:
         progress.show("verdict", verdict_line(record.verdict, progress.language))
     with _timed(record, "agent"):

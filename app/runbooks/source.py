@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from app.runbooks.bounds import size_problem
+
 if TYPE_CHECKING:
     from app.config import Settings
+
+
+SYNONYMS_FILE = "_synonyms.yaml"
+"""The catalog's synonym table, at the top of the catalog folder (see README, "Runbook format")."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,8 @@ class Snapshot:
     version: str
     files: tuple[RunbookFile, ...]
     note: str = ""
+    revision: str = ""
+    """What changes whenever a file does, when ``version`` does not (a folder: a digest of modification times)."""
 
 
 class SourceError(Exception):
@@ -46,25 +55,49 @@ class RunbookSource(Protocol):
 
 
 class FolderSource:
-    """Markdown files under a local folder, nested folders included."""
+    """Markdown files under a local folder, nested folders included, and the catalog's synonym table.
+
+    Files are read again only when a file's modification time or size changed, or a file came or went.
+    """
 
     def __init__(self, root: Path) -> None:
         self._root = root
+        self._last: Snapshot | None = None
 
     def fetch(self) -> Snapshot:
-        """Read every ``*.md`` file below the folder, skipping READMEs."""
+        """Every ``*.md`` file below the folder (READMEs skipped) and ``_synonyms.yaml`` at its top."""
         if not self._root.is_dir():
             raise SourceError(f"runbook folder not found: {self._root}")
-        files = []
+        listing = self._listing()
+        revision = hashlib.sha256(repr(listing).encode()).hexdigest()[:16]
+        if self._last is not None and self._last.revision == revision:
+            return self._last
+        files = tuple(_read(self._root / relative, relative, size) for relative, _, size in listing)
+        self._last = Snapshot(version=f"folder:{self._root}", files=files, revision=revision)
+        return self._last
+
+    def _listing(self) -> list[tuple[str, int, int]]:
+        found = []
         for path in sorted(self._root.rglob("*.md")):
-            if path.name.lower() == "readme.md":
-                continue
-            files.append(_read(path, path.relative_to(self._root).as_posix()))
-        return Snapshot(version=f"folder:{self._root}", files=tuple(files))
+            if path.name.lower() != "readme.md":
+                found.append(path)
+        if (self._root / SYNONYMS_FILE).is_file():
+            found.append(self._root / SYNONYMS_FILE)
+        listing = []
+        for path in found:
+            try:
+                stat = path.stat()
+            except OSError:
+                stat = None
+            listing.append((path.relative_to(self._root).as_posix(), stat.st_mtime_ns if stat else 0,
+                            stat.st_size if stat else 0))
+        return listing
 
 
-def _read(path: Path, relative: str) -> RunbookFile:
+def _read(path: Path, relative: str, size: int = 0) -> RunbookFile:
     link = path.resolve().as_uri()
+    if too_big := size_problem(size):
+        return RunbookFile(path=relative, text="", link=link, error=too_big)
     try:
         return RunbookFile(path=relative, text=path.read_text(encoding="utf-8"), link=link)
     except UnicodeDecodeError as exc:

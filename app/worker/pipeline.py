@@ -17,7 +17,8 @@ from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
 from app.models import EvidenceResult, Job, TriageRecord, TriageReport
-from app.runbooks.catalog import Catalog, extract_fields, load_catalog
+from app.runbooks.catalog import Catalog, extract_fields
+from app.runbooks.loader import CatalogLoader
 from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.source import RunbookSource
 from app.slack import render
@@ -55,6 +56,13 @@ class WorkerDeps:
     evidence_timeout: float = 20.0
     progress_interval: float = 1.0
     prices: Prices = field(default_factory=Prices)
+    catalogs: CatalogLoader | None = None
+
+    def catalog(self) -> Catalog:
+        """The catalog at the source's current revision, parsed once per revision."""
+        if self.catalogs is None:
+            self.catalogs = CatalogLoader(self.source)
+        return self.catalogs.load()
 
 
 def new_reference() -> str:
@@ -89,7 +97,7 @@ def _run(
     job: Job, deps: WorkerDeps, record: TriageRecord, progress: Progress, progress_ts: str, started: float
 ) -> None:
     with _timed(record, "runbooks"):
-        catalog = load_catalog(deps.source)
+        catalog = deps.catalog()
         earlier = earlier_record(job, deps.store)
         runbook = _runbook(job, catalog, earlier)
     record.notes += _catalog_notes(catalog)

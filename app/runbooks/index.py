@@ -23,6 +23,7 @@ __all__ = ["FIELD_WEIGHTS", "LexicalIndex", "Ranked", "words"]
 K1 = 1.2
 B = 0.75
 FIELD_WEIGHTS = {"name": 3.0, "title": 3.0, "tags": 2.0, "sample": 2.0, "body": 1.0, "code": 0.2}
+_STRONG = frozenset({"name", "title", "tags", "sample"})
 MAX_INDEXED_CHARS = 200_000
 """Only this much of a runbook's body is indexed (bounds the cost of a huge file)."""
 MIN_NAME_CHARS = 8
@@ -45,7 +46,8 @@ class Ranked:
             has counts at the highest weight, so an alert about something the catalog never mentions scores low;
             a piece of an identifier that no runbook has (a host, pod or device name) does not count.
         terms: The terms that contributed most, strongest first, each with the fields it occurs in.
-        named: The alert names this runbook (its id, title or file name, written as one identifier).
+        named: The alert names this runbook (its id, title, file name or first heading, as one identifier).
+        topical: A word in common is in the runbook's id, title, tags or sample alert, not only in its body.
     """
 
     runbook: Runbook
@@ -53,6 +55,7 @@ class Ranked:
     coverage: float
     terms: tuple[tuple[str, tuple[str, ...]], ...]
     named: bool = False
+    topical: bool = True
 
     def reason(self) -> str:
         """The words in common and the coverage: ``words in common: memory (title, body), oom (tags); …``."""
@@ -113,7 +116,8 @@ class LexicalIndex:
         parts.sort(key=lambda part: -part[0])
         where = self._where[position]
         terms = tuple((shown, where[term]) for _, term, shown in parts[:6])
-        return Ranked(self._runbooks[position], round(score, 3), round(min(coverage, 1.0), 3), terms, named)
+        topical = any(not _STRONG.isdisjoint(where[term]) for _, term, _ in parts)
+        return Ranked(self._runbooks[position], round(score, 3), round(min(coverage, 1.0), 3), terms, named, topical)
 
     def _named(self, text: str) -> set[int]:
         named: set[int] = set()
@@ -173,7 +177,9 @@ def _names(runbooks: Sequence[Runbook]) -> dict[str, list[int]]:
     names: dict[str, list[int]] = defaultdict(list)
     for position, runbook in enumerate(runbooks):
         stem = runbook.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        values = [value for value in (runbook.id, runbook.title, stem) if len(_WORD.findall(value)) > 1]
+        heading = next((found.group(2) for line in runbook.body.splitlines()[:20]
+                        if (found := _HEADING.match(line)) and len(found.group(1)) == 1), "")
+        values = [value for value in (runbook.id, runbook.title, stem, heading) if len(_WORD.findall(value)) > 1]
         for name in {_NOT_ALNUM.sub("", value.lower()) for value in values}:
             if len(name) >= MIN_NAME_CHARS and not name.isdigit():
                 names[name].append(position)

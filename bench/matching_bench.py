@@ -1,0 +1,127 @@
+"""Runbook matching figures: accuracy on the benchmark catalog and the sample catalog, load and match latency.
+
+Accuracy: top-1 is the selected runbook (a rule, or a lexical match above the thresholds); top-3 counts the right
+runbook among the first three candidates; a false positive is an unrelated text for which a runbook is selected.
+Latency: catalogs of 10, 1,000 and 5,000 runbooks made from the benchmark catalog (copies with their own ids and
+a few words of their own), loaded cold (read, parse, index, compile) and warm (revision unchanged), then matched.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.models import Alert
+from app.runbooks.catalog import Catalog, load_catalog
+from app.runbooks.loader import CatalogLoader
+from app.runbooks.source import FolderSource
+from app.worker.report import runbook_section
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench" / "matching"
+SIZES = (10, 1000, 5000)
+Row = tuple[str, str, str, str, str]
+
+
+def _alerts(path: Path) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = yaml.safe_load(path.read_text("utf-8"))["alerts"]
+    return data
+
+
+def score(catalog: Catalog, alerts: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """(hits, total) for top-1, top-3 (overall, with and without the name) and false positives."""
+    counts: dict[str, list[int]] = {key: [0, 0] for key in
+                                    ("top1", "top3", "top1 named", "top1 unnamed", "false positives")}
+    for item in alerts:
+        ranked = catalog.rank(Alert(text=item["text"]), limit=3)
+        selected = ranked[0].runbook.id if ranked and ranked[0].claimed else None
+        if item["expect"] is None:
+            counts["false positives"][0] += selected is not None
+            counts["false positives"][1] += 1
+            continue
+        hit = selected == item["expect"]
+        for key in ("top1", "top1 named" if item.get("named") else "top1 unnamed"):
+            counts[key][0] += hit
+            counts[key][1] += 1
+        counts["top3"][0] += item["expect"] in [match.runbook.id for match in ranked]
+        counts["top3"][1] += 1
+    return {key: (hit, total) for key, (hit, total) in counts.items()}
+
+
+def accuracy_rows() -> list[Row]:
+    """Accuracy on the benchmark catalog and on the sample catalog (its sample alerts and paraphrases)."""
+    rows: list[Row] = []
+    bench = load_catalog(FolderSource(BENCH / "catalog"))
+    sample = load_catalog(FolderSource(ROOT / "runbooks"))
+    sample_alerts = [{"expect": rb.id, "named": False, "text": runbook_section(rb, "Sample alert")}
+                     for rb in sample.runbooks]
+    paraphrases = _alerts(ROOT / "tests" / "fixtures" / "runbooks" / "paraphrases.yaml")
+    for name, catalog, alerts in (("benchmark catalog", bench, _alerts(BENCH / "alerts.yaml")),
+                                  ("sample catalog, sample alerts", sample, sample_alerts),
+                                  ("sample catalog, paraphrases", sample, paraphrases)):
+        for key, (hit, total) in score(catalog, alerts).items():
+            if total:
+                rows.append((f"match {key}: {name}", f"{hit}/{total}", f"{hit / total:.1%}",
+                             f"{len(catalog.runbooks)} runbooks", ""))
+    return rows
+
+
+def _synthetic(folder: Path, size: int) -> list[str]:
+    """``size`` runbooks made from the benchmark ones; returns alert texts to match."""
+    sources = sorted((BENCH / "catalog").rglob("*.md"))
+    alerts = [item["text"] for item in _alerts(BENCH / "alerts.yaml")]
+    chance = random.Random(size)
+    for n in range(size):
+        text = sources[n % len(sources)].read_text("utf-8")
+        runbook_id = text.split("id: ", 1)[1].split("\n", 1)[0]
+        extra = " ".join(chance.choice(alerts).split()[:6])
+        text = text.replace(f"id: {runbook_id}", f"id: {runbook_id}-{n}", 1) + f"\nSeen with: {extra} (copy {n})\n"
+        (folder / f"{runbook_id}-{n}.md").write_text(text, "utf-8")
+    return alerts
+
+
+def _median_ms(times: list[float]) -> float:
+    return statistics.median(times) * 1000
+
+
+def latency_rows() -> list[Row]:
+    """Cold load, warm load (unchanged revision) and match, at each catalog size."""
+    rows: list[Row] = []
+    for size in SIZES:
+        with tempfile.TemporaryDirectory() as folder:
+            alerts = _synthetic(Path(folder), size)
+            loader = CatalogLoader(FolderSource(Path(folder)))
+            started = time.perf_counter()
+            catalog = loader.load()
+            cold = time.perf_counter() - started
+            warm = []
+            for _ in range(20):
+                started = time.perf_counter()
+                loader.load()
+                warm.append(time.perf_counter() - started)
+            matches = []
+            for text in alerts:
+                started = time.perf_counter()
+                catalog.match(Alert(text=text))
+                matches.append(time.perf_counter() - started)
+            p95 = sorted(matches)[int(len(matches) * 0.95)] * 1000
+            rows += [
+                (f"catalog load, cold: {size} runbooks", f"{cold * 1000:.0f} ms", "read, parse, index, compile",
+                 "", ""),
+                (f"catalog load, warm: {size} runbooks", f"{_median_ms(warm):.2f} ms", "revision unchanged",
+                 "median of 20", ""),
+                (f"match: {size} runbooks", f"{_median_ms(matches):.2f} ms", f"p95 {p95:.2f} ms",
+                 f"{len(matches)} alerts", ""),
+            ]
+    return rows
+
+
+if __name__ == "__main__":
+    for row in accuracy_rows() + latency_rows():
+        print("  ".join(part for part in row if part))

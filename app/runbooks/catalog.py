@@ -71,9 +71,11 @@ class Catalog:
 
     def rank(self, alert: Alert, limit: int = 5) -> list[Match]:
         """Candidates best first: runbooks whose rules match (by lexical score among them), then lexical ones."""
-        lexical = {item.runbook.id: item for item in self._index.rank(_query(alert))}
+        matching = self._matching_rules(alert)
+        found = self._index.rank(_query(alert), limit=limit, include=[runbook.id for runbook, _ in matching])
+        lexical = {item.runbook.id: item for item in found}
         ruled = []
-        for runbook, rule in self._matching_rules(alert):
+        for runbook, rule in matching:
             score = lexical[runbook.id].score if runbook.id in lexical else 0.0
             ruled.append((score, Match(runbook, f"{rule.field} matches /{rule.regex}/")))
         ruled.sort(key=lambda pair: -pair[0])

@@ -9,10 +9,11 @@ once, so a query costs time in its own terms' postings, not in the size of the c
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from app.runbooks.model import Runbook
@@ -78,46 +79,53 @@ class LexicalIndex:
         total = len(self._runbooks)
         self._idf = {term: math.log(1 + (total - count + 0.5) / (count + 0.5)) for term, count in frequency.items()}
         self._unknown_idf = math.log(1 + (total + 0.5) / 0.5)
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._positions = {runbook.id: position for position, runbook in enumerate(self._runbooks)}
         self._where: list[dict[str, tuple[str, ...]]] = []
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         for position, tf in enumerate(weighted):
             norm = K1 * (1 - B + B * lengths[position] / average)
             for term, value in tf.items():
-                self._postings[term].append((position, self._idf[term] * value * (K1 + 1) / (value + norm)))
-            self._where.append({term: tuple(name for name, counts in fields[position].items() if term in counts)
-                                for term in tf})
+                self._postings[term][position] = self._idf[term] * value * (K1 + 1) / (value + norm)
+            self._where.append(_where(fields[position], shared))
         self._names = _names(self._runbooks)
 
-    def rank(self, text: str, limit: int | None = None) -> list[Ranked]:
-        """Runbooks with a positive score for the text, best first (named ones first; ties keep catalog order)."""
+    def rank(self, text: str, limit: int | None = None, include: Collection[str] = ()) -> list[Ranked]:
+        """Runbooks with a positive score for the text, best first (named ones first; ties keep catalog order).
+
+        ``include`` names runbooks (by id) to report even when they are not among the first ``limit``.
+        """
         query = _distinct(self._analyzer.terms(text))
-        weight = sum(self._weight(term) for term in query)
         scores: dict[int, float] = defaultdict(float)
-        found: dict[int, float] = defaultdict(float)
-        parts: dict[int, list[tuple[float, str, str]]] = defaultdict(list)
         for term in query:
-            for position, share in self._postings.get(term.text, ()):
+            for position, share in self._postings.get(term.text, {}).items():
                 scores[position] += share
-                found[position] += self._idf[term.text]
-                parts[position].append((share, term.text, term.shown))
         named = self._named(text)
-        order = sorted(scores, key=lambda position: (position not in named, -scores[position], position))
-        ranked = [self._ranked(position, scores[position], found[position] / weight if weight else 0.0,
-                               parts[position], position in named) for position in order[:limit]]
-        return ranked
+
+        def order(position: int) -> tuple[bool, float, int]:
+            return position not in named, -scores[position], position
+
+        chosen = sorted(scores, key=order) if limit is None else heapq.nsmallest(limit, scores, key=order)
+        wanted = {self._positions[runbook_id] for runbook_id in include if runbook_id in self._positions}
+        chosen += sorted(position for position in wanted - set(chosen) if position in scores)
+        weight = sum(self._weight(term) for term in query)
+        return [self._ranked(position, query, weight, position in named) for position in chosen]
 
     def _weight(self, term: Term) -> float:
         if term.text in self._idf:
             return self._idf[term.text]
         return 0.0 if term.identifier else self._unknown_idf
 
-    def _ranked(self, position: int, score: float, coverage: float, parts: list[tuple[float, str, str]],
-                named: bool) -> Ranked:
-        parts.sort(key=lambda part: -part[0])
+    def _ranked(self, position: int, query: list[Term], weight: float, named: bool) -> Ranked:
         where = self._where[position]
+        parts = sorted(((self._postings[term.text][position], term.text, term.shown) for term in query
+                        if term.text in where), key=lambda part: -part[0])
+        found = sum(self._idf[term] for _, term, _ in parts)
         terms = tuple((shown, where[term]) for _, term, shown in parts[:6])
         topical = any(not _STRONG.isdisjoint(where[term]) for _, term, _ in parts)
-        return Ranked(self._runbooks[position], round(score, 3), round(min(coverage, 1.0), 3), terms, named, topical)
+        coverage = round(min(found / weight, 1.0), 3) if weight else 0.0
+        score = round(sum(share for share, _, _ in parts), 3)
+        return Ranked(self._runbooks[position], score, coverage, terms, named, topical)
 
     def _named(self, text: str) -> set[int]:
         named: set[int] = set()
@@ -154,6 +162,18 @@ def _sections(body: str) -> dict[str, str]:
                 continue
         parts["sample" if sample_level else "code" if fenced else "body"].append(line)
     return {name: "\n".join(lines) for name, lines in parts.items()}
+
+
+Fields = tuple[str, ...]
+
+
+def _where(fields: dict[str, Counter[str]], shared: dict[Fields, Fields]) -> dict[str, Fields]:
+    """Term → the fields it occurs in (one tuple object per combination of fields, to save memory)."""
+    found: dict[str, list[str]] = {}
+    for name, counts in fields.items():
+        for term in counts:
+            found.setdefault(term, []).append(name)
+    return {term: shared.setdefault(tuple(names), tuple(names)) for term, names in found.items()}
 
 
 def _weighted(fields: dict[str, Counter[str]]) -> dict[str, float]:

@@ -58,6 +58,7 @@ class Analyzer:
         """Prepare the analyzer; ``synonyms`` are groups of words or phrases that stand for one term each."""
         self._stemmer = snowballstemmer.stemmer("english")
         self._stems: dict[str, str] = {}
+        self._tokens: dict[str, tuple[list[Term], list[str]]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for group in synonyms:
             name = SYNONYM_PREFIX + re.sub(r"[^a-z0-9\u3040-\u9fff]+", "", group[0].lower())
@@ -70,23 +71,31 @@ class Analyzer:
         """The terms of a text, in order (a joined name before its pieces), synonym group terms appended."""
         found: list[Term] = []
         surface: list[str] = []
-        for raw in _TOKEN.findall(unicodedata.normalize("NFKC", text)):
-            if raw[0] >= "\u3000":
-                found += [Term(part) for part in _cjk(raw)]
-                surface.append(raw)
-                continue
-            pieces = _PIECE.split(raw)
-            compound = any(mark in raw for mark in ".-/:")
-            candidates = [raw] if len(pieces) > 1 and not compound else []
-            for piece in pieces:
-                if _ID_LIKE.match(piece.lower()):
-                    continue
-                camel = _CAMEL.findall(piece)
-                candidates += [piece, *camel] if len(camel) > 1 else [piece]
-                surface += [self.stem(part.lower()) for part in (camel or [piece])]
-            found += self._kept(candidates, compound)
-        found += [Term(name) for name in self._groups(surface)]
+        for raw in _TOKEN.findall(text if text.isascii() else unicodedata.normalize("NFKC", text)):
+            token = self._tokens.get(raw)
+            if token is None:
+                token = self._tokens[raw] = self._token(raw)
+            found += token[0]
+            surface += token[1]
+        if self._phrases:
+            found += [Term(name) for name in self._groups(surface)]
         return found
+
+    def _token(self, raw: str) -> tuple[list[Term], list[str]]:
+        """The terms of one token and its stemmed pieces (for synonym phrases)."""
+        if raw[0] >= "\u3000":
+            return [Term(part) for part in _cjk(raw)], [raw]
+        pieces = _PIECE.split(raw)
+        compound = any(mark in raw for mark in ".-/:")
+        candidates = [raw] if len(pieces) > 1 and not compound else []
+        surface: list[str] = []
+        for piece in pieces:
+            if _ID_LIKE.match(piece.lower()):
+                continue
+            camel = _CAMEL.findall(piece)
+            candidates += [piece, *camel] if len(camel) > 1 else [piece]
+            surface += [self.stem(part.lower()) for part in (camel or [piece])]
+        return self._kept(candidates, compound), surface
 
     def stem(self, word: str) -> str:
         """The Snowball English stem, without a final ``e`` on longer words (queue and queued agree)."""

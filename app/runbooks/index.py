@@ -33,6 +33,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _NAME_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[_.\-/:][A-Za-z0-9]+)*")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_TEMPLATE = re.compile(r"\{\{[^{}\n]{0,200}\}\}")  # an unrendered alert template: {{ $labels.pod }}
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
@@ -95,7 +96,7 @@ class LexicalIndex:
 
         ``include`` names runbooks (by id) to report even when they are not among the first ``limit``.
         """
-        query = _distinct(self._analyzer.terms(text))
+        query = _distinct(self._analyzer.terms(_TEMPLATE.sub(_placeholder, text)))
         scores: dict[int, float] = defaultdict(float)
         for term in query:
             for position, share in self._postings.get(term.text, {}).items():
@@ -182,6 +183,11 @@ def _weighted(fields: dict[str, Counter[str]]) -> dict[str, float]:
         for term, count in counts.items():
             total[term] = total.get(term, 0.0) + FIELD_WEIGHTS[name] * count
     return total
+
+
+def _placeholder(found: re.Match[str]) -> str:
+    """A template placeholder as one joined name, so its words count as identifiers (never against coverage)."""
+    return " " + ".".join(_NAME_TOKEN.findall(found.group(0))) + " "
 
 
 def _distinct(terms: list[Term]) -> list[Term]:

@@ -114,3 +114,12 @@ def test_a_match_only_in_the_body_is_not_claimed() -> None:
     ranked = catalog.rank(Alert(text="campaign click rate dropped"))
 
     assert ranked and ranked[0].runbook.id == "net-1" and ranked[0].claimed is False
+
+
+def test_unrendered_template_placeholders_do_not_lower_the_coverage() -> None:
+    index = LexicalIndex([rb("q", "Namespace quota almost full"), rb("d", "Disk"), rb("c", "CPU")])
+
+    templated = index.rank("Namespace {{ $labels.namespace }} quota {{ $value | humanizePercentage }} almost full")
+    plain = index.rank("Namespace quota almost full")
+
+    assert templated[0].coverage == plain[0].coverage == 1.0

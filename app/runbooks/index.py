@@ -145,6 +145,11 @@ class LexicalIndex:
         }
 
 
+def sample_alert(body: str) -> str:
+    """The text of a body's ``## Sample alert`` section ("" when it has none)."""
+    return _sections(body)["sample"].strip()
+
+
 def _sections(body: str) -> dict[str, str]:
     """The body split into its sample alert, its code blocks (and command output) and the rest."""
     parts: dict[str, list[str]] = {"sample": [], "body": [], "code": []}

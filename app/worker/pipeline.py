@@ -21,6 +21,7 @@ from app.runbooks.catalog import Catalog, extract_fields
 from app.runbooks.loader import CatalogLoader
 from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.source import RunbookSource
+from app.runbooks.tiebreak import select_runbook
 from app.slack import render
 from app.slack.poster import Poster, SlackPostError
 from app.slack.texts import text
@@ -57,6 +58,7 @@ class WorkerDeps:
     progress_interval: float = 1.0
     prices: Prices = field(default_factory=Prices)
     catalogs: CatalogLoader | None = None
+    tiebreak: bool = True
 
     def catalog(self) -> Catalog:
         """The catalog at the source's current revision, parsed once per revision."""
@@ -99,7 +101,7 @@ def _run(
     with _timed(record, "runbooks"):
         catalog = deps.catalog()
         earlier = earlier_record(job, deps.store)
-        runbook = _runbook(job, catalog, earlier)
+        runbook = _runbook(job, catalog, earlier, deps, record)
     record.notes += _catalog_notes(catalog)
     if earlier is not None:
         record.follows = earlier.id
@@ -121,14 +123,18 @@ def _run(
     deps.store.put(record)
 
 
-def _runbook(job: Job, catalog: Catalog, earlier: TriageRecord | None) -> Runbook | None:
+def _runbook(
+    job: Job, catalog: Catalog, earlier: TriageRecord | None, deps: WorkerDeps, record: TriageRecord
+) -> Runbook | None:
     """A follow-up keeps the runbook of the earlier answer; anything else is matched afresh."""
     if earlier is not None and earlier.runbook_id:
         kept = catalog.get(earlier.runbook_id)
         if kept is not None:
             return kept
-    match = catalog.match(job.alert)
-    return match.runbook if match else None
+    selection = select_runbook(catalog, job.alert, deps.model if deps.tiebreak else None)
+    if selection.note:
+        record.notes.append(selection.note)
+    return selection.runbook
 
 
 def _catalog_notes(catalog: Catalog) -> list[str]:

@@ -17,9 +17,11 @@ from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
 from app.models import EvidenceResult, Job, TriageRecord, TriageReport
-from app.runbooks.catalog import Catalog, extract_fields, load_catalog
+from app.runbooks.catalog import Catalog, extract_fields
+from app.runbooks.loader import CatalogLoader
 from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.source import RunbookSource
+from app.runbooks.tiebreak import select_runbook
 from app.slack import render
 from app.slack.poster import Poster, SlackPostError
 from app.slack.texts import text
@@ -58,6 +60,14 @@ class WorkerDeps:
     prices: Prices = field(default_factory=Prices)
     model_runs: str = "always"
     """When the model runs: always, no-verdict, explain or never (see Settings.model_runs)."""
+    catalogs: CatalogLoader | None = None
+    tiebreak: bool = True
+
+    def catalog(self) -> Catalog:
+        """The catalog at the source's current revision, parsed once per revision."""
+        if self.catalogs is None:
+            self.catalogs = CatalogLoader(self.source)
+        return self.catalogs.load()
 
 
 def new_reference() -> str:
@@ -92,9 +102,9 @@ def _run(
     job: Job, deps: WorkerDeps, record: TriageRecord, progress: Progress, progress_ts: str, started: float
 ) -> None:
     with _timed(record, "runbooks"):
-        catalog = load_catalog(deps.source)
+        catalog = deps.catalog()
         earlier = earlier_record(job, deps.store)
-        runbook = _runbook(job, catalog, earlier)
+        runbook = _runbook(job, catalog, earlier, deps, record)
     record.notes += _catalog_notes(catalog)
     if earlier is not None:
         record.follows = earlier.id
@@ -122,14 +132,18 @@ def _run(
     deps.store.put(record)
 
 
-def _runbook(job: Job, catalog: Catalog, earlier: TriageRecord | None) -> Runbook | None:
+def _runbook(
+    job: Job, catalog: Catalog, earlier: TriageRecord | None, deps: WorkerDeps, record: TriageRecord
+) -> Runbook | None:
     """A follow-up keeps the runbook of the earlier answer; anything else is matched afresh."""
     if earlier is not None and earlier.runbook_id:
         kept = catalog.get(earlier.runbook_id)
         if kept is not None:
             return kept
-    match = catalog.match(job.alert)
-    return match.runbook if match else None
+    selection = select_runbook(catalog, job.alert, deps.model if deps.tiebreak else None)
+    if selection.note:
+        record.notes.append(selection.note)
+    return selection.runbook
 
 
 def _catalog_notes(catalog: Catalog) -> list[str]:

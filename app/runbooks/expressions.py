@@ -17,7 +17,7 @@ _FALSY: tuple[Any, ...] = (None, False, "", [], {})
 
 
 class _RunbookFunctions(functions.Functions):
-    """``to_epoch``, ``minutes_between``, ``lower`` and ``ratio``, on top of JMESPath's own functions."""
+    """``to_epoch``, ``minutes_between``, ``ratio`` and ``lower``, on top of JMESPath's own functions."""
 
     @functions.signature({"types": ["string", "number", "null"]})
     def _func_to_epoch(self, value: Any) -> float | None:
@@ -28,13 +28,13 @@ class _RunbookFunctions(functions.Functions):
         first, last = to_epoch(start), to_epoch(end)
         return None if first is None or last is None else round((last - first) / 60, 1)
 
-    @functions.signature({"types": ["string", "null"]})
-    def _func_lower(self, value: str | None) -> str | None:
-        return value.lower() if value is not None else None
-
     @functions.signature({"types": ["number", "null"]}, {"types": ["number", "null"]})
     def _func_ratio(self, part: float | None, whole: float | None) -> float | None:
         return None if part is None or not whole else round(part / whole, 3)
+
+    @functions.signature({"types": ["string", "null"]})
+    def _func_lower(self, value: str | None) -> str | None:
+        return value.lower() if value is not None else None
 
 
 _OPTIONS = jmespath.Options(custom_functions=_RunbookFunctions())

@@ -30,10 +30,23 @@ def _reason(exc: JMESPathError) -> str:
 
 
 def _fact_shorthand(value: Any) -> Any:
-    return {"query": value} if isinstance(value, str) else value
+    return {"query": value} if isinstance(value, str | list) else value
+
+
+def _alternatives(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+def _all_compile(values: tuple[str, ...]) -> tuple[str, ...]:
+    if not values:
+        raise ValueError("give a query, or a list of alternative queries")
+    for value in values:
+        _expression(value)
+    return values
 
 
 Expression = Annotated[str, AfterValidator(_expression)]
+Queries = Annotated[tuple[str, ...], BeforeValidator(_alternatives), AfterValidator(_all_compile)]
 StepRef = Annotated[str, BeforeValidator(lambda value: str(value) if isinstance(value, int) else value)]
 
 
@@ -42,10 +55,18 @@ class _Strict(BaseModel):
 
 
 class FactSpec(_Strict):
-    """A named value read from the evidence steps' data; ``label`` is how the reply names it."""
+    """A named value read from the evidence steps' data; ``label`` is how the reply names it.
 
-    query: Expression
+    ``query`` may list alternatives: the first one whose steps returned data and whose value is not null wins
+    (a job's exit reason from the stopped ECS task, else from the jobs API).
+    """
+
+    query: Queries
     label: str = ""
+
+    def queries(self) -> tuple[str, ...]:
+        """The query, or its alternatives in order."""
+        return self.query
 
 
 Fact = Annotated[FactSpec, BeforeValidator(_fact_shorthand)]

@@ -25,7 +25,8 @@ def _fact_problems(runbook: Runbook) -> Iterator[LogicProblem]:
     for name, spec in runbook.facts.items():
         if name in RESERVED_NAMES:
             yield f"{name!r} is reserved; name the fact otherwise", ("facts", name)
-        for root in sorted(roots(spec.query) - steps - {"fields", "alert"}):
+        read = set().union(*(roots(query) for query in spec.queries()))
+        for root in sorted(read - steps - {"fields", "alert"}):
             yield (
                 f"reads {root!r}, which is no evidence step (steps: {known}; also fields.NAME and alert.FIELD;"
                 " write a step id with '-' as '_')",

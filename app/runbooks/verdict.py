@@ -74,15 +74,24 @@ def read_facts(
     facts: dict[str, Any] = {}
     unknown: dict[str, str] = {}
     for name, spec in runbook.facts.items():
-        needed = sorted(roots(spec.query) - {"fields", "alert"})
-        gaps = [f"step {declared.get(key, key)} {missing.get(key, 'did not run')}" for key in needed if key not in data]
-        if gaps:
-            unknown[name] = "; ".join(gaps)
-            continue
-        try:
-            facts[name] = search(spec.query, context)
-        except JMESPathError as exc:
-            unknown[name] = f"could not be read from the data: {' '.join(str(exc).split())}"
+        reasons: list[str] = []
+        for query in spec.queries():
+            needed = sorted(roots(query) - {"fields", "alert"})
+            gaps = [f"step {declared.get(key, key)} {missing.get(key, 'did not run')}" for key in needed
+                    if key not in data]
+            if gaps:
+                reasons.append("; ".join(gaps))
+                continue
+            try:
+                value = search(query, context)
+            except JMESPathError as exc:
+                reasons.append(f"could not be read from the data: {' '.join(str(exc).split())}")
+                continue
+            facts[name] = value
+            if value is not None:
+                break
+        if name not in facts:
+            unknown[name] = "; ".join(dict.fromkeys(reasons))
     return facts, unknown
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 
 from app.language import Language
 from app.models import Decision, EvidenceResult, Finding, Job, JobKind, TriageReport, Verdict
+from app.runbooks.expressions import roots
 from app.runbooks.model import Runbook
 from app.slack.texts import text
 from app.values import display
@@ -76,17 +77,26 @@ def _first_line(text: str, limit: int = 120) -> str:
 
 
 def verdict_report(job: Job, runbook: Runbook, verdict: Verdict, language: Language = "en") -> TriageReport:
-    """The reply without a model when the runbook decides: its verdict's cause, decision and step, and the facts."""
-    findings = [Finding(statement=f"{verdict.labels.get(name, name)}: {display(value)}", evidence=f"fact {name}")
+    """The reply without a model when the runbook decides: its verdict's cause, decision and step, and the facts.
+
+    Facts that could not be read are listed among the findings; the cause names only those that an earlier case
+    needed, since with them the decision could have been another.
+    """
+    label = verdict.labels.get
+    findings = [Finding(statement=f"{label(name, name)}: {display(value)}", evidence=f"fact {name}")
                 for name, value in verdict.facts.items()]
-    missing = [f"{verdict.labels.get(name, name)} ({why})" for name, why in verdict.unknown.items()]
-    gaps = text("vr_missing", language, items="; ".join(missing)) if missing else ""
+    findings += [Finding(statement=f"{label(name, name)}: unknown", evidence=why)
+                 for name, why in verdict.unknown.items()]
     if verdict.case is None:
+        missing = [f"{label(name, name)} ({why})" for name, why in verdict.unknown.items()]
+        gaps = text("vr_missing", language, items="; ".join(missing)) if missing else ""
         cause = " ".join(part for part in (text("vr_none", language, id=runbook.id, title=runbook.title), gaps) if part)
         procedure = runbook_section(runbook, "Procedure", limit=900)
         action = text("vr_unknown_action", language, procedure=procedure)
     else:
-        cause = verdict.cause + (f" {gaps}" if gaps else "")
+        needed = _needed_by_skipped(runbook, verdict)
+        missing = [f"{label(name, name)} ({why})" for name, why in verdict.unknown.items() if name in needed]
+        cause = verdict.cause + (" " + text("vr_missing", language, items="; ".join(missing)) if missing else "")
         word = text(f"decision_{verdict.decision.value}", language)
         action = text("vr_action", language, decision=word, step=verdict.step, text=verdict.step_text or "—")
         action += _what_would_change(runbook, verdict, language)
@@ -94,6 +104,15 @@ def verdict_report(job: Job, runbook: Runbook, verdict: Verdict, language: Langu
         title=runbook.title, cause=cause, findings=findings, recommended_action=action,
         decision=verdict.decision, confidence=verdict.confidence if verdict.case is not None else "low",
     )
+
+
+def _needed_by_skipped(runbook: Runbook, verdict: Verdict) -> set[str]:
+    """The facts that the cases before the deciding one needed but could not read."""
+    names: set[str] = set()
+    for index in verdict.skipped_cases:
+        if index < (verdict.case or 0):
+            names |= roots(runbook.verdicts[index].when)
+    return names & set(verdict.unknown)
 
 
 def _what_would_change(runbook: Runbook, verdict: Verdict, language: Language) -> str:

@@ -102,7 +102,7 @@ def test_scripted_model_report_is_used(tmp_path: Path, fake: FakeSlackAPI, store
 
     assert record.mode == "model"
     assert record.report is not None
-    assert record.report.model_dump(mode="json") == REPORT
+    assert record.report.model_dump(mode="json", exclude_unset=True) == REPORT
     assert record.usage.total_tokens > 0
     assert record.usage.turns >= 2
     assert [(call.tool, call.status) for call in record.tool_calls] == [("search_runbooks", "success")]

@@ -20,6 +20,9 @@ class JobKind(StrEnum):
     ALERT = "alert"
     QUESTION = "question"
     RATING = "rating"
+    HOME = "home"
+    COMMAND = "command"
+    DRAFT = "draft"
 
 
 class Alert(BaseModel):
@@ -66,6 +69,18 @@ class Rating(BaseModel):
     rated_at: float = Field(description="When the person rated (epoch seconds); the newest rating wins.")
 
 
+class SlackRequest(BaseModel):
+    """What a Slack surface asked for: the App Home, a slash command, the draft button or a message shortcut."""
+
+    action: Literal["home", "match", "status", "draft", "shortcut"]
+    text: str = Field(default="", description="The slash command's argument (the text to match).")
+    response_url: str = Field(default="", description="Where an ephemeral answer goes (commands, shortcuts).")
+    record_id: str = Field(default="", description="The report a draft is made from.")
+
+
+_REQUEST_KINDS = frozenset({"home", "command", "draft"})
+
+
 class Job(BaseModel):
     """The unit of work the ingress hands to the worker."""
 
@@ -79,11 +94,14 @@ class Job(BaseModel):
     alert: Alert
     in_thread: bool = Field(default=False, description="A question asked inside an existing thread.")
     rating: Rating | None = Field(default=None, description="The rating to store, for rating jobs.")
+    request: SlackRequest | None = Field(default=None, description="What a Slack surface asked for.")
 
     @model_validator(mode="after")
     def _rating_jobs_carry_a_rating(self) -> Job:
         if (self.kind is JobKind.RATING) != (self.rating is not None):
             raise ValueError("a rating job needs a rating, and only a rating job has one")
+        if self.kind.value in _REQUEST_KINDS and self.request is None:
+            raise ValueError(f"a {self.kind.value} job needs a request")
         return self
 
 

@@ -1,4 +1,4 @@
-"""What the worker does with each kind of job: investigate, note a resolution, or store a rating."""
+"""What the worker does with each kind of job: investigate, note a resolution, store a rating, or serve a surface."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from app.models import Job, JobKind, TriageRecord
 from app.worker.pipeline import WorkerDeps, investigate
 from app.worker.ratings import record_rating
 from app.worker.resolved import note_resolution
+from app.worker.surfaces import handle_request
+
+_SURFACES = frozenset({JobKind.HOME, JobKind.COMMAND, JobKind.DRAFT})
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,10 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
         ratings = record_rating(job.rating, deps.slack, deps.store)
         count = len(ratings)
         return Outcome(job.rating.record_id, f"rated ({count} rating{'' if count == 1 else 's'})")
-    if job.kind is JobKind.ALERT and job.alert.status == "resolved":
+    if job.kind in _SURFACES:
+        return Outcome(job.request.record_id if job.request else "", handle_request(job, deps))
+    shortcut = job.request is not None and job.request.action == "shortcut"  # asked for: investigate anyway
+    if job.kind is JobKind.ALERT and job.alert.status == "resolved" and not shortcut:
         earlier = note_resolution(job, deps.slack, deps.store)
         if earlier is None:
             return Outcome("", "resolved, no earlier investigation")

@@ -46,7 +46,7 @@ def add_surface_listeners(app: App, start: Start) -> None:
 
     @app.command(COMMAND)
     def on_command(ack: Ack, command: dict[str, Any]) -> None:
-        ack(**command_ack(command, start))
+        ack(response_type="ephemeral", **command_ack(command, start))
 
     @app.action(DRAFT_ACTION)
     def on_draft(ack: Ack, body: dict[str, Any]) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from app.alerts import alert_key
 from app.models import JobKind, Rating, TriageRecord
 from app.reports.ratings import NO_RUNBOOK, Distribution, summarise
 from app.storage.ratings import RatedRecord
@@ -16,6 +16,7 @@ LATEST = 8
 GROUPS = 5
 LOW_SHARE = 0.5
 """A runbook needs work when under this share of its ratings are "as good as I would have done" or better…"""
+_VARYING = re.compile(r"\b[0-9a-f]*\d[0-9a-f]*\b")
 LOW_MIN_RATINGS = 2
 """…counted from this many ratings up."""
 
@@ -80,12 +81,19 @@ def home_summary(
     )
 
 
+def shape(record: TriageRecord) -> str:
+    """Alerts alike share a shape: their source and first line, with numbers and hex ids blanked out."""
+    alert = record.job.alert
+    first = alert.title or (alert.text.strip().splitlines() or [""])[0]
+    return f"{alert.source.lower()}|{_VARYING.sub('#', first.lower()).strip()}"
+
+
 def unmatched_groups(records: Iterable[TriageRecord]) -> list[Unmatched]:
     """Alerts that matched no runbook, grouped by source and title, most frequent first (newest records first in)."""
     groups: dict[str, list[TriageRecord]] = {}
     for record in records:
         if record.job.kind is JobKind.ALERT and not record.runbook_id and record.status == "ok":
-            groups.setdefault(alert_key(record.job.alert), []).append(record)
+            groups.setdefault(shape(record), []).append(record)
     found = []
     for members in groups.values():
         newest = max(members, key=lambda record: record.created_at)

@@ -95,5 +95,5 @@ def _body(record: TriageRecord) -> str:
         lines.append(f"- Reply: {record.report.cause}")
     lines += ["", "## Procedure", "1. _Draft: what to check first, and how to judge it._",
               "2. _Draft: when to close, monitor, escalate or act (the verdicts in the front matter)._", "",
-              "## Sample error log", "```text", alert.full_text().strip() or "(empty)", "```", ""]
+              "## Sample error log", "```text", alert.text.strip() or alert.title or "(empty)", "```", ""]
     return "\n".join(lines)

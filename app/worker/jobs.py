@@ -8,7 +8,7 @@ from app.models import Job, JobKind, TriageRecord
 from app.worker.pipeline import WorkerDeps, investigate
 from app.worker.ratings import record_rating
 from app.worker.resolved import note_resolution
-from app.worker.surfaces import handle_request
+from app.worker.surfaces import handle_request, investigate_shortcut
 
 _SURFACES = frozenset({JobKind.HOME, JobKind.COMMAND, JobKind.DRAFT})
 
@@ -39,8 +39,10 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
         return Outcome(job.rating.record_id, f"rated ({count} rating{'' if count == 1 else 's'})")
     if job.kind in _SURFACES:
         return Outcome(job.request.record_id if job.request else "", handle_request(job, deps))
-    shortcut = job.request is not None and job.request.action == "shortcut"  # asked for: investigate anyway
-    if job.kind is JobKind.ALERT and job.alert.status == "resolved" and not shortcut:
+    if job.request is not None and job.request.action == "shortcut":
+        record = investigate_shortcut(job, deps)
+        return Outcome(record.id, record.status, record)
+    if job.kind is JobKind.ALERT and job.alert.status == "resolved":
         earlier = note_resolution(job, deps.slack, deps.store)
         if earlier is None:
             return Outcome("", "resolved, no earlier investigation")

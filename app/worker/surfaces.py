@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from app.alerts import normalise
-from app.models import Job, JobKind, utcnow
+from app.models import Job, JobKind, TriageRecord, utcnow
 from app.reports.home import HomeSummary, home_summary, since
 from app.runbooks.catalog import load_catalog
 from app.runbooks.source import SourceError
@@ -15,7 +15,7 @@ from app.slack.home_blocks import home_view
 from app.slack.poster import Poster, SlackPostError
 from app.storage.triage import TriageStore
 from app.worker.drafting import draft_into_thread
-from app.worker.pipeline import WorkerDeps
+from app.worker.pipeline import InvestigationError, WorkerDeps, investigate
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,32 @@ def handle_request(job: Job, deps: WorkerDeps) -> str:
         return draft_into_thread(job, deps.slack, deps.store, deps.model)
     deps.slack.respond(request.response_url, command_answer(request.action, request.text, deps))
     return f"answered /aiops {request.action}"
+
+
+def investigate_shortcut(job: Job, deps: WorkerDeps) -> TriageRecord:
+    """Investigate the message a person used the shortcut on; if that fails, tell them privately as well.
+
+    The thread may not have heard (the bot is not in the channel, so it cannot post there).
+
+    Raises:
+        InvestigationError: The investigation failed.
+    """
+    try:
+        return investigate(job, deps)
+    except InvestigationError as exc:
+        url = job.request.response_url if job.request else ""
+        if url:
+            try:
+                deps.slack.respond(url, shortcut_failure_text(exc))
+            except SlackPostError as again:
+                logger.warning("could not tell the person about the failed shortcut: %s", again)
+        raise
+
+
+def shortcut_failure_text(exc: Exception) -> str:
+    """What the person who used the shortcut is told when the investigation failed."""
+    return (f":x: {exc}. If the bot is not in this channel, invite it (`/invite @aiops`) and use the shortcut "
+            "again.")
 
 
 def publish_home(user: str, slack: Poster, store: TriageStore, now: datetime | None = None) -> HomeSummary:

@@ -34,13 +34,23 @@ def stack(fake: FakeSlackAPI, tmp_path: Path) -> Stack:
 
 
 def record(
-    ref: str, channel: str, title: str, *, runbook: str = "", hours_ago: float = 1, cost: float = 0.0,
+    ref: str,
+    channel: str,
+    title: str,
+    *,
+    runbook: str = "",
+    hours_ago: float = 1,
+    cost: float = 0.0,
     kind: JobKind = JobKind.ALERT,
 ) -> TriageRecord:
     job = Job(kind=kind, event_id=f"Ev{ref}", channel=channel, ts="1.1", thread_ts="1.1", alert=Alert(title=title))
     report = TriageReport(title=title, cause="c", recommended_action="a", decision="escalate", confidence="medium")
     return TriageRecord(
-        id=ref, job=job, runbook_id=runbook, report=report, created_at=utcnow() - timedelta(hours=hours_ago),
+        id=ref,
+        job=job,
+        runbook_id=runbook,
+        report=report,
+        created_at=utcnow() - timedelta(hours=hours_ago),
         usage=Usage(total_tokens=1000, estimated_cost_usd=cost),
     )
 
@@ -212,3 +222,18 @@ def test_a_failing_status_line_never_stops_the_investigation(stack: Stack) -> No
     reply = stack.fake.thread(ALERTS, ts)[1]
     assert "runbook `jobs-004`" in json.dumps(reply["blocks"])
     assert len(stack.fake.calls_to("assistant.threads.setStatus")) >= 2
+
+
+def test_a_shortcut_in_a_channel_the_bot_is_not_in_tells_the_person_privately(stack: Stack) -> None:
+    ts = stack.fake.add_message(RANDOM, DISK_ALERT, user="U0ALICE")
+    message = {**message_event(RANDOM, ts, DISK_ALERT), "user": "U0ALICE"}
+    stack.fake.failing["chat.postMessage"] = "not_in_channel"
+
+    response = stack.click(
+        shortcut_payload(message, channel=RANDOM, user="U0BOB", response_url=stack.fake.response_url("n"))
+    )
+
+    assert response["statusCode"] == 200
+    (answer,) = stack.fake.responses("n")
+    assert answer["response_type"] == "ephemeral"
+    assert "not_in_channel" in answer["text"] and "/invite @aiops" in answer["text"]

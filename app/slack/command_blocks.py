@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.runbooks.catalog import Match
 from app.slack.render import escape
+
+if TYPE_CHECKING:
+    from app.runbooks.catalog import Match
 
 COMMAND = "/aiops"
 SHORTCUT_CALLBACK = "investigate_message"

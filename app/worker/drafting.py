@@ -7,12 +7,13 @@ message says why. Nothing is written to GitHub: the team reviews the file and co
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
 
-from strands import Agent
 from strands.models import Model
+from strands.types.content import Messages
 
 from app.models import Job, TriageRecord
 from app.runbooks.draft import draft_id, problems_of, skeleton
@@ -23,6 +24,7 @@ from tools.redact import redact
 
 logger = logging.getLogger(__name__)
 
+DRAFT_TIMEOUT_SECONDS = 120.0
 _FENCE = re.compile(r"^```(?:markdown|md)?\s*\n(.*?)\n```\s*$", re.DOTALL)
 _SYSTEM = (
     "You write runbooks for on-call engineers. Complete the draft you are given: keep its YAML front matter "
@@ -60,7 +62,7 @@ def drafted(record: TriageRecord, model: Callable[[], Model | None]) -> tuple[st
     if chosen is None:
         return base, "a skeleton: no model is configured"
     try:
-        completed = complete_with_model(chosen, base)
+        completed = asyncio.run(complete_with_model(chosen, base))
     except Exception as exc:  # the model is a nicety here: the skeleton is still worth sharing
         logger.warning("the model could not draft a runbook from %s: %s", record.id, exc)
         return base, f"a skeleton: the model failed ({type(exc).__name__})"
@@ -70,9 +72,22 @@ def drafted(record: TriageRecord, model: Callable[[], Model | None]) -> tuple[st
     return completed, "drafted by the model from the skeleton; check every claim"
 
 
-def complete_with_model(model: Model, base: str) -> str:
-    """One model call that completes the skeleton; the answer without a surrounding code fence."""
-    agent = Agent(model=model, tools=[], system_prompt=_SYSTEM, callback_handler=None)
-    answer = str(agent(redact(f"Complete this runbook draft:\n\n{base}"))).strip()
+async def complete_with_model(model: Model, base: str, timeout: float = DRAFT_TIMEOUT_SECONDS) -> str:
+    """Exactly one model call, without tools, that completes the skeleton; the text without a surrounding fence.
+
+    Raises:
+        TimeoutError: The model did not answer within ``timeout`` seconds.
+    """
+    messages: Messages = [{"role": "user", "content": [{"text": redact(f"Complete this runbook draft:\n\n{base}")}]}]
+    parts: list[str] = []
+
+    async def read() -> None:
+        async for event in model.stream(messages, None, _SYSTEM):
+            delta = (event.get("contentBlockDelta") or {}).get("delta") or {}
+            if "text" in delta:
+                parts.append(str(delta["text"]))
+
+    await asyncio.wait_for(read(), timeout)
+    answer = "".join(parts).strip()
     fenced = _FENCE.match(answer)
     return (fenced.group(1) if fenced else answer).strip() + "\n"

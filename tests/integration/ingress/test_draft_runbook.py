@@ -180,3 +180,19 @@ def test_a_model_draft_that_is_not_a_runbook_leaves_the_skeleton(fake: FakeSlack
     assert "the model's draft was not a valid runbook" in message["text"]
     assert check(text, "x.md").id == "draft-disk-usage-91-on-bastion-2"
     assert json.dumps(text).count("Sample error log") == 1
+
+
+def test_a_model_that_answers_with_tool_calls_gets_one_call_and_leaves_the_skeleton(
+    fake: FakeSlackAPI, tmp_path: Path
+) -> None:
+    script = tmp_path / "tools.yaml"
+    turns = {"turns": [{"tool_calls": [{"name": "search_runbooks", "input": {"query": "disk"}}]}], "repeat_last": True}
+    script.write_text(yaml.safe_dump(turns), encoding="utf-8")
+    stack = make_stack(fake, tmp_path, model=f"scripted:{script}")
+    ref, parent, reply = seeded(stack)
+
+    stack.click(click(reply, ref))
+
+    message, text = shared_file(stack, parent)
+    assert "the model's draft was not a valid runbook" in message["text"]
+    assert check(text, "x.md").id == "draft-disk-usage-91-on-bastion-2"

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.slack.render import escape
-
 if TYPE_CHECKING:
     from app.runbooks.catalog import Match
 
@@ -36,6 +34,11 @@ class Status:
     failed_today: int
     spend_today: float
     note: str = ""
+
+
+def escape(value: str) -> str:
+    """Escape Slack mrkdwn control characters (here, so the ingress needs nothing of the report rendering)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def parse_command(text: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app.models import JobKind, Rating, TriageRecord
-from app.reports.ratings import NO_RUNBOOK, Distribution, summarise
+from app.reports.ratings import NO_RUNBOOK, Distribution, iso_week, summarise
 from app.storage.ratings import RatedRecord
 
 WEEKS = 4
@@ -39,6 +39,7 @@ class HomeSummary:
     now: datetime
     latest: list[tuple[TriageRecord, list[Rating]]] = field(default_factory=list)
     by_runbook: dict[str, Distribution] = field(default_factory=dict)
+    by_runbook_week: dict[str, dict[str, Distribution]] = field(default_factory=dict)
     spend_today: float = 0.0
     tokens_today: int = 0
     investigations_today: int = 0
@@ -69,6 +70,7 @@ def home_summary(
         now=now,
         latest=[(record, ratings.get(record.id, [])) for record in visible[:LATEST]],
         by_runbook=runbooks,
+        by_runbook_week=weekly(rated),
         spend_today=round(sum(record.usage.estimated_cost_usd for record in today), 6),
         tokens_today=sum(record.usage.total_tokens for record in today),
         investigations_today=len(today),
@@ -86,6 +88,17 @@ def shape(record: TriageRecord) -> str:
     alert = record.job.alert
     first = alert.title or (alert.text.strip().splitlines() or [""])[0]
     return f"{alert.source.lower()}|{_VARYING.sub('#', first.lower()).strip()}"
+
+
+def weekly(rated: Iterable[RatedRecord]) -> dict[str, dict[str, Distribution]]:
+    """Each runbook's ratings by ISO week of the rated reply (``2026-W47``), oldest week first."""
+    found: dict[str, dict[str, Distribution]] = {}
+    for item in rated:
+        weeks = found.setdefault(item.runbook_id or NO_RUNBOOK, {})
+        group = weeks.setdefault(iso_week(item.created_at), Distribution())
+        for rating in item.ratings:
+            group.add(rating)
+    return {name: dict(sorted(weeks.items())) for name, weeks in found.items()}
 
 
 def unmatched_groups(records: Iterable[TriageRecord]) -> list[Unmatched]:

@@ -8,7 +8,6 @@ from typing import Any
 
 from app.models import Rating, RatingLevel, TriageRecord
 from app.reports.home import WEEKS, HomeSummary
-from app.reports.ratings import Distribution
 from app.slack.render import escape
 
 MAX_BLOCKS = 100
@@ -26,7 +25,7 @@ def home_view(summary: HomeSummary) -> dict[str, Any]:
         _section("*Latest investigations in your channels*"),
         *_latest(summary.latest, summary.now),
         {"type": "divider"},
-        _section(f"*Ratings by runbook* (last {WEEKS} weeks)\n" + _runbooks(summary.by_runbook)),
+        _section(f"*Ratings by runbook* (last {WEEKS} weeks)\n" + _runbooks(summary)),
         {"type": "divider"},
         _section(_spend(summary)),
         {"type": "divider"},
@@ -64,13 +63,16 @@ def _tally(ratings: list[Rating]) -> str:
     return " ".join(f"{_LEVEL_ICON[level.value]}{count}" for level, count in counts.items() if count)
 
 
-def _runbooks(groups: dict[str, Distribution]) -> str:
-    if not groups:
+def _runbooks(summary: HomeSummary) -> str:
+    if not summary.by_runbook:
         return "No ratings yet."
     lines = []
-    for name, group in list(groups.items())[:15]:
+    for name, group in list(summary.by_runbook.items())[:15]:
         counts = " ".join(f"{_LEVEL_ICON[level.value]}{group.counts[level]}" for level in RatingLevel)
-        lines.append(f"`{escape(name)}` {group.total} · {group.as_good_or_better:.0%} as good or better · {counts}")
+        weeks = summary.by_runbook_week.get(name, {})
+        trend = " · ".join(f"{week[-3:]} {part.as_good_or_better:.0%}" for week, part in weeks.items())
+        lines.append(f"`{escape(name)}` {group.total} · {group.as_good_or_better:.0%} as good or better · {counts}"
+                     + (f" · by week: {trend}" if len(weeks) > 1 else ""))
     return "\n".join(lines)
 
 

@@ -66,3 +66,17 @@ def test_parse_command() -> None:
     assert parse_command("") == ("help", "")
     assert parse_command("  MATCH  disk usage  91% ") == ("match", "disk usage  91%")
     assert parse_command("status") == ("status", "")
+
+
+def test_ratings_by_runbook_are_also_shown_week_by_week() -> None:
+    same = Rating(record_id="x", user="U1", level=RatingLevel.SAME, rated_at=1.0)
+    wrong = Rating(record_id="x", user="U2", level=RatingLevel.WRONG, rated_at=1.0)
+    rated = [RatedRecord("tri-1", NOW - timedelta(days=8), "rb-1", "alert", [same, wrong]),
+             RatedRecord("tri-2", NOW, "rb-1", "alert", [same])]
+
+    summary = home_summary([], rated, set(), NOW)
+
+    weeks = summary.by_runbook_week["rb-1"]
+    assert [(week, part.total) for week, part in weeks.items()] == [("2026-W46", 2), ("2026-W47", 1)]
+    text = home_view(summary)["blocks"][5]["text"]["text"]
+    assert "`rb-1` 3 · 67% as good or better · 🌟0 👍2 🤏0 👎1 · by week: W46 50% · W47 100%" in text

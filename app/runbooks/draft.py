@@ -1,8 +1,9 @@
 """A runbook skeleton in the catalog's format, drafted from an investigation that matched no runbook (pure).
 
-The skeleton holds what the investigation knows: a match rule from the alert, the evidence steps that ran
-(with their arguments), what they and the report found, the sample alert, and empty verdicts for the team to
-fill in. It parses with the catalog's own parser, and its match rule selects the alert it was drafted from.
+The skeleton holds what the investigation knows: a match rule from the alert, the probes and evidence steps
+that ran (with the arguments they ran with), what they and the report found, the sample alert, and empty
+verdicts for the team to fill in. It parses with the catalog's own parser, and its match rule selects the
+alert it was drafted from.
 """
 
 from __future__ import annotations
@@ -37,15 +38,27 @@ def skeleton(record: TriageRecord) -> str:
         "severity": record.job.alert.severity if record.job.alert.severity in _SEVERITIES else "medium",
         "tags": ["draft", *([_tag(record.job.alert.source)] if _tag(record.job.alert.source) else [])],
         "match": [{"regex": match_rule(record)}],
-        "evidence": [
-            {"id": item.step_id, "tool": item.tool, "args": item.args}
-            for item in record.evidence if item.status != "skipped"
-        ],
+        "evidence": steps_that_ran(record),
     }
     if "verdicts" in Runbook.model_fields:
         meta["verdicts"] = []
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{front}---\n{_body(record)}"
+
+
+def steps_that_ran(record: TriageRecord) -> list[dict[str, Any]]:
+    """The probes and evidence steps that ran (not the skipped ones), as evidence steps with unique ids."""
+    steps: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for item in [*record.probes, *record.evidence]:
+        if item.status == "skipped":
+            continue
+        step_id, n = item.step_id, 2
+        while step_id in seen:
+            step_id, n = f"{item.step_id}-{n}", n + 1
+        seen.add(step_id)
+        steps.append({"id": step_id, "tool": item.tool, "args": item.args})
+    return steps
 
 
 def match_rule(record: TriageRecord) -> str:
@@ -89,7 +102,13 @@ def _body(record: TriageRecord) -> str:
     lines = [f"# {_title(record)}", "", "## Background",
              "_Draft: what raises this alert, which resources are involved, what it usually means._", "",
              f"## What the investigation found (ref `{record.id}`)"]
-    lines += [f"- {item.summary(240)}" for item in record.evidence] or ["- No evidence step ran."]
+    ran = [*record.probes, *record.evidence]
+    lines += [f"- {item.summary(240)}" for item in ran] or ["- No probe or evidence step ran."]
+    if record.route:
+        lines.append(f"- Route: {record.route}")
+    if ran:
+        lines.append("- _Draft: the evidence steps above ran with this alert's ids; replace them with `{field}` "
+                     "templates and add the `extract` rules that fill them._")
     if record.report is not None:
         lines += [f"- {finding.statement} ({finding.evidence[:200]})" for finding in record.report.findings]
         lines.append(f"- Reply: {record.report.cause}")

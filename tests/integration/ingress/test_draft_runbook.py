@@ -115,13 +115,22 @@ def test_the_skeleton_carries_the_steps_that_ran_and_what_they_found(stack: Stac
     report = TriageReport(title="Nightly export stuck", cause="The export waits on a lock.", recommended_action="a",
                           decision="escalate", confidence="low")
     reply_ts = stack.fake.add_message(ALERTS, "the reply", bot_id=stack.fake.bot_id, thread_ts=parent)
-    stack.store.put(TriageRecord(id="tri-00000000000a", job=job, evidence=evidence, report=report, reply_ts=reply_ts))
+    probes = [EvidenceResult(step_id="job", tool="jobs_get_job", args={"job_id": "77"}, status="ok",
+                             output="job 77 RUNNING since 02:00")]
+    stack.store.put(TriageRecord(id="tri-00000000000a", job=job, evidence=evidence, report=report, reply_ts=reply_ts,
+                                 probes=probes, route="job 77 probed: no runbook matched what it found"))
 
     stack.click(click(stack.fake.message(ALERTS, reply_ts), "tri-00000000000a"))
 
     _, text = shared_file(stack, parent)
     front = yaml.safe_load(text.split("---\n")[1])
-    assert front["evidence"] == [{"id": "job", "tool": "jobs_get_job", "args": {"job_id": "77"}}]  # not the skipped
+    assert front["evidence"] == [  # the probe, then the steps that ran (not the skipped one)
+        {"id": "job", "tool": "jobs_get_job", "args": {"job_id": "77"}},
+        {"id": "job-2", "tool": "jobs_get_job", "args": {"job_id": "77"}},
+    ]
+    assert front["verdicts"] == []
+    assert "- job (jobs_get_job): ok — job 77 RUNNING since 02:00" in text
+    assert "- Route: job 77 probed: no runbook matched what it found" in text
     assert front["match"] == [{"regex": "Nightly\\ export\\ stuck"}]
     assert "- job (jobs_get_job): ok — job 77 RUNNING" in text
     assert "- Reply: The export waits on a lock." in text

@@ -32,7 +32,7 @@ def test_demo_without_model_shows_five_threads_with_evidence_reports(offline: st
     assert "7 investigations" in output  # six first replies (one by shortcut) and a follow-up; not the resolved note
     assert "== Job succeeded but a task has no started_at ==" in output
     assert "No runbook matches this alert" in output
-    assert "No runbook matches this question" in output
+    assert ":compass: job 123 → backfill exit_reason: CannotPullContainerError" in output  # the question's probes
     assert output.count("[ Better than I would have done ]") == 7
     assert "investigation failed" not in output
 

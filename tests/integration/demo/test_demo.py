@@ -29,11 +29,10 @@ def test_demo_without_model_shows_five_threads_with_evidence_reports(offline: st
     assert "url_verification → HTTP 200" in output
     assert "Slack retry → HTTP 200 (no second investigation)" in output
     assert "forged signature → HTTP 401" in output
-    assert "7 investigations" in output  # six first replies (one by shortcut) and a follow-up; not the resolved note
+    assert "8 investigations" in output  # seven first replies (one by shortcut) and a follow-up; not the resolved note
     assert "== Job succeeded but a task has no started_at ==" in output
     assert "No runbook matches this alert" in output
-    assert ":compass: job 123 → backfill exit_reason: CannotPullContainerError" in output  # the question's probes
-    assert output.count("[ Better than I would have done ]") == 7
+    assert output.count("[ Better than I would have done ]") == 8
     assert "investigation failed" not in output
 
 
@@ -59,7 +58,7 @@ def test_demo_with_a_scripted_model_runs_the_agent(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     output = _run(tmp_path, model=f"scripted:{script}")
-    assert output.count("== Scripted verdict ==") == 7  # six first replies and the follow-up
+    assert output.count("== Scripted verdict ==") == 8  # seven first replies (one by shortcut) and the follow-up
     assert "Produced without a model" not in output
 
 
@@ -94,3 +93,24 @@ def test_demo_shows_the_shortcut_the_command_a_draft_and_the_app_home(offline: s
     assert "*Latest investigations in your channels*" in home
     assert "`jobs-004` 2 · 100% as good or better · 🌟2" in home
     assert "×1 Disk usage 91% on bastion-2 (/var) for 10 minutes" in home
+
+
+def test_demo_question_finds_its_runbook_through_the_job_it_names(offline: str) -> None:
+    threads = offline.split("─" * 78)
+    question = next(t for t in threads if "job 123 failed and the UI shows no logs" in t)
+
+    assert ":compass: job 123 → backfill exit_reason: CannotPullContainerError: no matching manifest" in question
+    assert "→ runbook ecs-001 → close (step 2)" in question
+    assert "no manifest for linux/amd64" in question
+    assert "Decided without a model" in question
+
+
+def test_demo_approves_one_retry_that_runs_once_and_is_verified(offline: str) -> None:
+    output = offline
+    retry = next(t for t in output.split("─" * 78) if "job 5521 —" in t)
+
+    assert "U0ONCALL1 approves the proposed retry → HTTP 200" in output
+    assert "*Proposed action* — Retry the job once" in retry
+    assert '`jobs_retry_job {"job_id": "5521"}`' in retry
+    assert "`retry-job` approved: approved by <@U0ONCALL1>; running `jobs_retry_job` once." in retry
+    assert "`retry-job` verified: verification" in retry

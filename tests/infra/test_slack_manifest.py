@@ -23,11 +23,12 @@ SCOPES = {
     "assistant_threads_setStatus": {"chat:write"},  # accepted with chat:write in channel threads
     "files_upload_v2": {"files:write"},  # files.getUploadURLExternal and files.completeUploadExternal
     "users_conversations": {"channels:read", "groups:read"},  # public and private channels of a person
+    "usergroups_users_list": {"usergroups:read"},  # who may approve a runbook action
 }
 # Scopes that no Web API call needs but a surface does: the app_mention event, the command and the shortcut
 SURFACE_SCOPES = {"app_mentions:read", "commands"}
 CALL = re.compile(
-    r"\.((?:chat|conversations|views|reactions|users|files|pins|bookmarks|assistant)_[A-Za-z0-9_]+)\("
+    r"\.((?:chat|conversations|views|reactions|users|files|pins|bookmarks|assistant|usergroups)_[A-Za-z0-9_]+)\("
 )
 
 
@@ -52,7 +53,7 @@ def test_no_scope_beyond_what_the_bot_uses() -> None:
 
 def test_the_scan_sees_every_kind_of_call() -> None:
     assert {"chat_update", "views_publish", "assistant_threads_setStatus", "files_upload_v2",
-            "users_conversations"} <= called_methods()
+            "users_conversations", "usergroups_users_list"} <= called_methods()
 
 
 def test_the_surfaces_the_code_listens_to_are_offered() -> None:

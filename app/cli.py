@@ -64,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     ratings.add_argument("--since", metavar="DATE", type=_date, help="only replies made on or after DATE (YYYY-MM-DD)")
     ratings.add_argument("--png", metavar="FILE", type=Path, help="also draw the chart into FILE")
     ratings.set_defaults(run=_ratings)
+    dlq = commands.add_parser("dlq", help="inspect and re-invoke the worker's dead letters")
+    dlq.add_argument("action", choices=["replay"])
+    dlq.add_argument("--queue-url", required=True, metavar="URL", help="stack output DeadLetterQueueUrl")
+    dlq.add_argument("--function", required=True, metavar="NAME", help="stack output WorkerFunctionName")
+    dlq.add_argument("--max", type=int, default=50, metavar="N", help="letters to handle at most (default 50)")
+    dlq.add_argument("--dry-run", action="store_true", help="list the letters and leave them in the queue")
+    dlq.add_argument("--region", metavar="REGION", help="the stack's region (default: AIOPS_AWS_REGION)")
+    dlq.set_defaults(run=_dlq)
     return parser
 
 
@@ -159,6 +167,18 @@ def _ratings(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"\nchart written to {args.png}")
     return 0
+
+
+def _dlq(args: argparse.Namespace, settings: Settings) -> int:
+    import boto3
+
+    from app.dlq import replay_command
+
+    region = args.region or settings.aws_region
+    return replay_command(
+        queue_url=args.queue_url, function=args.function, limit=args.max, dry_run=args.dry_run,
+        sqs=boto3.client("sqs", region_name=region), lambda_client=boto3.client("lambda", region_name=region),
+    )
 
 
 if __name__ == "__main__":

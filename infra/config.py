@@ -48,6 +48,21 @@ class Budget(_Strict):
     evidence_timeout_seconds: int = Field(default=20, ge=1)
 
 
+class Prices(_Strict):
+    """US dollars per million tokens of the deployed model (AIOPS_PRICE_*): the reports' and metrics' costs."""
+
+    input_usd_per_mtok: float = Field(default=3.0, ge=0)
+    output_usd_per_mtok: float = Field(default=15.0, ge=0)
+
+
+class AlarmLimits(_Strict):
+    """Thresholds of the alarms that depend on the deployment (errors and throttles alarm on the first one)."""
+
+    ingress_p99_ms: int = Field(default=2500, ge=100, le=10_000)
+    worker_duration_share: float = Field(default=0.8, gt=0, le=1)
+    daily_cost_usd: float = Field(default=0.0, ge=0, description="0: no spending alarm")
+
+
 class InvestigationScope(_Strict):
     """What the worker may read in this account and region; an empty list grants nothing for that service.
 
@@ -94,6 +109,8 @@ class DeployConfig(_Strict):
     ingress: FunctionSize = FunctionSize(memory_mb=256, timeout_seconds=10)
     worker: FunctionSize = FunctionSize(memory_mb=1024, timeout_seconds=600)
     budget: Budget = Budget()
+    prices: Prices = Prices()
+    alarms: AlarmLimits = AlarmLimits()
     investigation: InvestigationScope = InvestigationScope()
 
     @field_validator("log_retention_days")

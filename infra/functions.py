@@ -85,6 +85,7 @@ class BotFunction(Construct):
             role=self.role,
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
+            tracing=lambda_.Tracing.ACTIVE,
             environment=spec.environment,
             layers=list(spec.layers),
         )

@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     runbooks.add_argument("text", nargs="?", metavar="SRC|TEXT", help="source for check/list; alert text for match")
     runbooks.add_argument("--runbooks", metavar="SRC")
     runbooks.add_argument("--json", action="store_true")
+    runbooks.add_argument("--deploy-config", metavar="FILE", type=Path,
+                          help="check: also report the evidence steps this deployment's scope would refuse")
     runbooks.set_defaults(run=_runbooks)
     evals = commands.add_parser("eval", help="run evaluation scenarios and print a score table")
     evals.add_argument("dir", metavar="DIR", type=Path)
@@ -129,7 +131,7 @@ def _triage(args: argparse.Namespace, settings: Settings) -> int:
 def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
     from app.runbooks.commands import run_runbooks_command
 
-    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings)
+    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings, args.deploy_config)
 
 
 def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -74,7 +74,13 @@ class InvestigationScope(_Strict):
     state_machines: ResourceNames = ()
     sqs_queues: ResourceNames = ()
     lambda_functions: ResourceNames = ()
+    ecr_repositories: ResourceNames = ()
+    rds_instances: ResourceNames = ()
+    schedules: ResourceNames = ()  # GROUP/NAME of EventBridge Scheduler schedules
     cloudwatch_metrics: bool = False
+    load_balancers: bool = False  # ELBv2 describes have no resource-level permissions: all or nothing
+    certificates: bool = False  # ACM certificates are named by generated ids: all or nothing
+    auto_scaling: bool = False  # Auto Scaling describes have no resource-level permissions
 
     def services(self) -> tuple[str, ...]:
         """The boto3 services the worker's ``aws_read`` may call: those this scope grants anything on."""
@@ -85,6 +91,12 @@ class InvestigationScope(_Strict):
             "sqs": self.sqs_queues,
             "lambda": self.lambda_functions,
             "cloudwatch": self.cloudwatch_metrics,
+            "ecr": self.ecr_repositories,
+            "rds": self.rds_instances,
+            "scheduler": self.schedules,
+            "elbv2": self.load_balancers,
+            "acm": self.certificates,
+            "autoscaling": self.auto_scaling,
         }
         return tuple(service for service, scope in granted.items() if scope)
 

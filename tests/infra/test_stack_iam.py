@@ -166,3 +166,20 @@ def test_unconfigured_services_get_no_permissions(synth: Callable[..., Synthesis
     assert services == {"logs", "secretsmanager", "dynamodb", "bedrock", "sqs", "xray"}
     sqs_actions = {a for a in allowed_actions(stack, "WorkerBotRole") if a.startswith("sqs:")}
     assert sqs_actions == {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}  # its dead letters
+
+
+def test_the_runbooks_other_services_are_granted_only_when_configured(synth: Callable[..., Synthesised]) -> None:
+    stack = synth(investigation={"ecr_repositories": ["jobs-*"], "rds_instances": ["jobs-db"],
+                                 "schedules": ["default/jobs-*"], "load_balancers": True, "certificates": True,
+                                 "auto_scaling": True})
+    sids = by_sid(stack, "WorkerBotRole")
+    assert sids["ReadConfiguredRepositories"]["Resource"] == {"Fn::Join": ["", [
+        "arn:", {"Ref": "AWS::Partition"}, ":ecr:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"},
+        ":repository/jobs-*"]]}
+    assert "rds:DescribeDBInstances" in listed(sids["ReadConfiguredDatabases"]["Action"])
+    assert "scheduler:GetSchedule" in listed(sids["ReadConfiguredSchedules"]["Action"])
+    for sid in ("ReadLoadBalancers", "ReadCertificates", "ReadAutoScalingGroups", "ListSchedules"):
+        assert sids[sid]["Resource"] == "*", sid
+    variables = stack.function("app.worker.handler")["Environment"]["Variables"]
+    assert set(variables["AIOPS_AWS_READ_SERVICES"].split(",")) == {"ecr", "rds", "scheduler", "elbv2", "acm",
+                                                                     "autoscaling"}

@@ -14,8 +14,8 @@ from moto import mock_aws
 
 from app.cli import _parser
 from app.config import Settings
-from app.ingress.handler import build_ingress
 from app.fakes.slack_events import http_event
+from app.ingress.handler import build_ingress
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -38,10 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     triage.add_argument("--model", metavar="SPEC")
     triage.add_argument("--json", action="store_true")
     triage.set_defaults(run=_triage)
-    runbooks = commands.add_parser("runbooks", help="validate, list or match the runbook catalog")
-    runbooks.add_argument("action", choices=["check", "list", "match"])
-    runbooks.add_argument("text", nargs="?", metavar="SRC|TEXT", help="source for check/list; alert text for match")
+    runbooks = commands.add_parser("runbooks", help="validate, list, match or self-test the runbook catalog")
+    runbooks.add_argument("action", choices=["check", "list", "match", "test"])
+    runbooks.add_argument("text", nargs="?", metavar="SRC|TEXT",
+                          help="source for check/list/test; alert text for match")
     runbooks.add_argument("--runbooks", metavar="SRC")
+    runbooks.add_argument("--batch", metavar="FILE", help="match: one alert text a line (- for stdin), JSON lines out")
     runbooks.add_argument("--json", action="store_true")
     runbooks.add_argument("--deploy-config", metavar="FILE", type=Path,
                           help="check: also report the evidence steps this deployment's scope would refuse")
@@ -131,7 +133,8 @@ def _triage(args: argparse.Namespace, settings: Settings) -> int:
 def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
     from app.runbooks.commands import run_runbooks_command
 
-    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings, args.deploy_config)
+    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings, batch=args.batch,
+                                deploy_config=args.deploy_config)
 
 
 def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,4 +1,4 @@
-"""Which evidence steps a deployed worker would refuse: ``aiops runbooks check --deploy-config FILE``.
+"""Which evidence steps and probes a deployed worker would refuse: ``aiops runbooks check --deploy-config FILE``.
 
 The deployed scope is what the worker's role may read (IAM actions and log group patterns) and which tool
 families the deployment configures (the jobs API, Cloud Logging, GitHub). A step is refused when its AWS
@@ -15,6 +15,7 @@ from typing import Any
 from app.runbooks.catalog import Catalog
 from app.runbooks.model import EvidenceSpec
 from app.runbooks.parse import Problem
+from app.runbooks.source import ENTITIES_FILE
 
 # botocore signing names that differ from the IAM service prefix
 _IAM_PREFIX = {"monitoring": "cloudwatch"}
@@ -52,12 +53,14 @@ def refusals(catalog: Catalog, texts: Mapping[str, str], scope: DeployedScope) -
     import botocore.session
 
     session, problems = botocore.session.get_session(), []
-    for runbook in catalog.runbooks:
-        for step in runbook.evidence:
-            for reason in _reasons(step, scope, session):
-                line = _step_line(texts.get(runbook.path, ""), step.id)
-                problems.append(Problem(runbook.path, f"the deployed scope refuses it: {reason}", line,
-                                        f"evidence.{step.id}"))
+    steps = [(runbook.path, "", step, f"evidence.{step.id}")
+             for runbook in catalog.runbooks for step in runbook.evidence]
+    steps += [(ENTITIES_FILE, f"kind: {kind.kind}", probe, f"probes.{kind.kind}.{probe.id}")
+              for kind in catalog.entities.kinds for probe in kind.probes]
+    for path, after, step, where in steps:
+        for reason in _reasons(step, scope, session):
+            line = _step_line(texts.get(path, ""), step.id, after)
+            problems.append(Problem(path, f"the deployed scope refuses it: {reason}", line, where))
     return problems
 
 
@@ -97,10 +100,13 @@ def _may_match(group: str, pattern: str) -> bool:
     return pattern == group or (templated and pattern.startswith(literal))
 
 
-def _step_line(text: str, step_id: str) -> int | None:
+def _step_line(text: str, step_id: str, after: str = "") -> int | None:
+    """The line of the step's ``id:`` (the first one after the line ``after``, when given)."""
+    started = not after
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip().removeprefix("- ").strip()
-        if stripped in (f"id: {step_id}", f"id: '{step_id}'", f'id: "{step_id}"'):
+        started = started or stripped == after
+        if started and stripped in (f"id: {step_id}", f"id: '{step_id}'", f'id: "{step_id}"'):
             return number
     return None
 

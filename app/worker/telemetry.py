@@ -46,10 +46,10 @@ class Summary:
     @classmethod
     def of(cls, record: TriageRecord) -> Summary:
         """The summary of a finished investigation's record."""
-        verdict = getattr(record, "verdict", None)  # the decision, once records carry one
+        verdict = record.verdict.decision.value if record.verdict is not None and record.verdict.reached else ""
         return cls(
             reference=record.id, outcome=record.status, mode=record.mode, runbook=record.runbook_id,
-            verdict=str(getattr(verdict, "decision", "") or ""), blocked_calls=len(record.blocked_calls),
+            verdict=verdict, blocked_calls=len(record.blocked_calls),
             tokens=record.usage.total_tokens, cost_usd=record.usage.estimated_cost_usd,
             tool_calls=record.usage.tool_calls,
         )

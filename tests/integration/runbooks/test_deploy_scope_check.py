@@ -54,8 +54,12 @@ def test_a_narrow_scope_reports_each_refused_step_with_its_file_and_line(
         assert any(item.endswith(action) for item in refused), action
     assert any("log group /ecs/jobs-api matches no granted log group (/aws/lambda/jobs-*)" in line for line in lines)
     assert not any("log group /aws/lambda/{function}" in line for line in lines)  # may fall under the prefix
+    assert not any("probes.ecs-task.task" in line for line in lines)  # ecs_clusters grants ecs:DescribeTasks
+    assert any(line.startswith("_entities.yaml:") and "probes.sfn-execution.execution: " in line
+               and "states:DescribeExecution is not granted" in line for line in lines)
     for line in lines[:-1]:
-        assert re.match(r"^[a-z0-9-]+/[a-z0-9-]+\.md:\d+: evidence\.[a-z0-9_-]+: ", line), line
+        assert re.match(r"^([a-z0-9-]+/[a-z0-9-]+\.md:\d+: evidence|_entities\.yaml:\d+: probes)\.[a-z0-9_.-]+: ",
+                        line), line
 
 
 @pytest.mark.usefixtures("aiops_env")

@@ -63,6 +63,13 @@ class AlarmLimits(_Strict):
     daily_cost_usd: float = Field(default=0.0, ge=0, description="0: no spending alarm")
 
 
+class WorkerNetwork(_Strict):
+    """Subnets and security groups the worker runs in, to reach private APIs (it then needs a NAT or endpoints)."""
+
+    subnet_ids: tuple[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")], ...] = Field(min_length=1)
+    security_group_ids: tuple[Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")], ...] = Field(min_length=1)
+
+
 class InvestigationScope(_Strict):
     """What the worker may read in this account and region; an empty list grants nothing for that service.
 
@@ -120,6 +127,7 @@ class DeployConfig(_Strict):
     alarm_topic_arn: str = Field(default="", pattern=r"^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+)?$")
     ingress: FunctionSize = FunctionSize(memory_mb=256, timeout_seconds=10)
     worker: FunctionSize = FunctionSize(memory_mb=1024, timeout_seconds=600)
+    worker_vpc: WorkerNetwork | None = None
     budget: Budget = Budget()
     prices: Prices = Prices()
     alarms: AlarmLimits = AlarmLimits()

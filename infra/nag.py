@@ -27,6 +27,10 @@ TRACE_REASON = (
     "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, so "
     "Lambda's X-Ray statement names '*'; they only upload the function's own trace segments."
 )
+VPC_REASON = (
+    "The worker runs in the operator's subnets (worker_vpc): Lambda manages its network interfaces, and EC2's "
+    "network-interface actions Lambda requires of the role have no narrower resource than '*'."
+)
 DLQ_REASON = "This queue is itself the dead-letter destination of the worker's asynchronous invocations."
 DEDUPE_PITR_REASON = (
     "The idempotency table holds Slack event ids for one hour (TTL) to drop Slack's retries; there is nothing to "

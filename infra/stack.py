@@ -69,6 +69,8 @@ class AiopsStack(Stack):
     def _accept_findings(self, config: DeployConfig) -> None:
         nag.accept_function_findings(self.ingress.bot)
         nag.accept_function_findings(self.worker.bot, wildcard_resources(config.investigation))
+        if config.worker_vpc is not None:
+            nag.suppress(self.worker.bot.role, "IAM5", nag.VPC_REASON, ["Resource::*"])
         nag.suppress(self.state.secrets, "SMG4", nag.ROTATION_REASON)
         nag.suppress(self.worker.dead_letters, "SQS3", nag.DLQ_REASON)
         nag.suppress(self.state.tables.idempotency, "DDB3", nag.DEDUPE_PITR_REASON)

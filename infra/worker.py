@@ -38,7 +38,7 @@ class Worker(Construct):
             description="Runbook AIOps worker: one read-only investigation per Slack alert or question",
             code=code, handler=WORKER_HANDLER, size=config.worker,
             environment=worker_environment(config, wiring),
-            log_retention_days=config.log_retention_days, layers=layers,
+            log_retention_days=config.log_retention_days, layers=layers, network=config.worker_vpc,
         ))
         self.function = self.bot.function
         self._grant(config, state)

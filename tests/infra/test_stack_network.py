@@ -19,7 +19,8 @@ def test_the_worker_runs_in_the_configured_subnets_and_passes_the_checks(synth: 
     stack = synth(worker_vpc=NETWORK)
 
     worker = stack.function("app.worker.handler")
-    assert worker["VpcConfig"] == {"SubnetIds": NETWORK["subnet_ids"], "SecurityGroupIds": NETWORK["security_group_ids"]}
+    assert worker["VpcConfig"] == {"SubnetIds": NETWORK["subnet_ids"],
+                                   "SecurityGroupIds": NETWORK["security_group_ids"]}
     assert "VpcConfig" not in stack.function("app.ingress.handler")  # Slack reaches the ingress on its URL
     assert "AttachToConfiguredSubnets" in by_sid(stack, "WorkerBotRole")
     assert "AttachToConfiguredSubnets" not in by_sid(stack, "IngressBotRole")

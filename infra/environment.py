@@ -28,6 +28,7 @@ class Wiring:
     worker_function: str = ""
     idempotency_table: str = ""
     runbooks: str = ""
+    executor_function: str = ""
 
 
 def ingress_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
@@ -62,6 +63,7 @@ def worker_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
             "log_level": config.log_level,
         },
         chosen={
+            "executor_function": wiring.executor_function,
             "github_api_url": config.github_api_url if config.runbooks_from_github else "",
             "github_secret_name": config.secret_name("github") if config.runbooks_from_github else "",
             "jobs_api_spec": config.jobs_api_spec,

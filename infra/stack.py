@@ -12,6 +12,7 @@ from infra import nag
 from infra.alarms import Alarmed, BotAlarms
 from infra.config import DeployConfig
 from infra.dashboard import BotDashboard, Watched
+from infra.executor import Executor
 from infra.functions import LambdaAssets
 from infra.ingress import Ingress
 from infra.investigation import wildcard_resources
@@ -34,8 +35,12 @@ class AiopsStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, description="Runbook AIOps bot for Slack", **kwargs)
         self.state = BotState(self, "State", config)
+        self.executor = Executor(
+            self, "Executor", config=config, code=assets.worker, runbooks=runbooks, state=self.state
+        )
         self.worker = Worker(
-            self, "Worker", config=config, code=assets.worker, runbooks=runbooks, state=self.state
+            self, "Worker", config=config, code=assets.worker, runbooks=runbooks, state=self.state,
+            executor=self.executor.function,
         )
         self.ingress = Ingress(
             self, "Ingress", config=config, code=assets.ingress, state=self.state, worker=self.worker.function
@@ -68,6 +73,7 @@ class AiopsStack(Stack):
 
     def _accept_findings(self, config: DeployConfig) -> None:
         nag.accept_function_findings(self.ingress.bot)
+        nag.accept_function_findings(self.executor.bot, wildcard_resources(config.investigation))
         nag.accept_function_findings(self.worker.bot, wildcard_resources(config.investigation))
         if config.worker_vpc is not None:
             nag.suppress(self.worker.bot.role, "IAM5", nag.VPC_REASON, ["Resource::*"])

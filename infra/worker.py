@@ -6,6 +6,7 @@ from pathlib import Path
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -27,13 +28,15 @@ class Worker(Construct):
 
     def __init__(
         self, scope: Construct, construct_id: str, *, config: DeployConfig, code: Path, runbooks: Path | None,
-        state: BotState,
+        state: BotState, executor: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
         layers = (runbook_layer(self, "Runbooks", runbooks),) if runbooks else ()
         wiring = Wiring(
-            triage_table=state.tables.triage.table_name, runbooks=RUNBOOKS_MOUNT if runbooks else config.runbooks
+            triage_table=state.tables.triage.table_name, runbooks=RUNBOOKS_MOUNT if runbooks else config.runbooks,
+            executor_function=executor.function_name,
         )
+        self.executor = executor
         self.bot = BotFunction(self, "Bot", FunctionSpec(
             description="Runbook AIOps worker: one read-only investigation per Slack alert or question",
             code=code, handler=WORKER_HANDLER, size=config.worker,
@@ -56,6 +59,7 @@ class Worker(Construct):
         self.bot.allow(
             allow("ReadOwnSecrets", SECRET_READ, own_secrets),
             allow("WriteTriageRecords", TRIAGE_ACTIONS, [state.tables.triage.table_arn]),
+            allow("StartApprovedActions", ["lambda:InvokeFunction"], [self.executor.function_arn]),
             *bedrock_invoke(config),
             *read_statements(config.investigation),
             *guard_denies(own_secrets),

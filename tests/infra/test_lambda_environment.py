@@ -24,7 +24,8 @@ from app.worker.handler import build_worker
 from infra.environment import settings_environment
 
 REGION = "us-east-1"
-CONCRETE = {"Idempotency": "aiops-idempotency", "Triage": "aiops-triage", "WorkerBotFunction": "aiops-worker"}
+CONCRETE = {"Idempotency": "aiops-idempotency", "Triage": "aiops-triage", "WorkerBotFunction": "aiops-worker",
+            "ExecutorBotFunction": "aiops-executor"}
 SLACK_SECRET = {"signing_secret": "8f14e45fceea167a5a36dedd4bea2543", "bot_token": "xoxb-test"}
 
 
@@ -121,6 +122,7 @@ def test_worker_environment_composes_the_aws_backed_worker(base: Synthesised, de
     assert worker.deps.model_spec == BASE_CONFIG["model"]
     assert worker.deps.budget == Budget(max_turns=8, max_total_tokens=60_000, timeout_seconds=240.0)
     assert str(settings.runbooks) == "/opt/runbooks"
+    assert settings.executor_function == "aiops-executor"
 
 
 def _job() -> Job:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -163,7 +164,9 @@ def test_investigation_reads_are_scoped_to_the_configured_resources(base: Synthe
 def test_unconfigured_services_get_no_permissions(synth: Callable[..., Synthesised]) -> None:
     stack = synth(investigation={"log_groups": ["/aws/lambda/jobs-*"]})
     services = {action.split(":")[0] for action in allowed_actions(stack, "WorkerBotRole")}
-    assert services == {"logs", "secretsmanager", "dynamodb", "bedrock", "sqs", "xray"}
+    assert services == {"logs", "secretsmanager", "dynamodb", "bedrock", "sqs", "xray", "lambda"}
+    lambda_actions = {a for a in allowed_actions(stack, "WorkerBotRole") if a.startswith("lambda:")}
+    assert lambda_actions == {"lambda:InvokeFunction"}  # only its own executor, with an approved action
     sqs_actions = {a for a in allowed_actions(stack, "WorkerBotRole") if a.startswith("sqs:")}
     assert sqs_actions == {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}  # its dead letters
 
@@ -183,3 +186,48 @@ def test_the_runbooks_other_services_are_granted_only_when_configured(synth: Cal
     variables = stack.function("app.worker.handler")["Environment"]["Variables"]
     assert set(variables["AIOPS_AWS_READ_SERVICES"].split(",")) == {"ecr", "rds", "scheduler", "elbv2", "acm",
                                                                      "autoscaling"}
+
+
+REMEDIATION_RUNBOOK = (Path(__file__).resolve().parents[1] / "fixtures" / "runbooks" / "remediation"
+                       / "svc-1.md").read_text(encoding="utf-8")
+
+
+def _catalog(tmp_path_factory: pytest.TempPathFactory, text: str) -> str:
+    folder = tmp_path_factory.mktemp("remediation-catalog")
+    (folder / "svc-1.md").write_text(text, encoding="utf-8")
+    return str(folder)
+
+
+def test_only_the_executor_may_make_remediation_writes_and_only_the_declared_ones(
+    synth: Callable[..., Synthesised], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    stack = synth(runbooks=_catalog(tmp_path_factory, REMEDIATION_RUNBOOK))
+
+    sids = by_sid(stack, "ExecutorBotRole")
+    assert listed(sids["Remediation1"]["Action"]) == ["ecs:UpdateService"]
+    assert sids["Remediation1"]["Resource"] == {"Fn::Join": ["", [
+        "arn:", {"Ref": "AWS::Partition"}, ":ecs:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"},
+        ":service/jobs/*"]]}
+    writers = []
+    for role in stack.of_type("AWS::IAM::Role"):
+        actions = allowed_actions(stack, role)
+        remediation = {a for a in actions if not READ_VERBS.match(a)} - ALLOWED_WRITES - TRACE_WRITES
+        remediation -= {"dynamodb:Scan"}  # the executor reads the action records' audit
+        if remediation:
+            writers.append((role, remediation))
+    assert [(role.startswith("ExecutorBotRole"), found) for role, found in writers] == [(True, {"ecs:UpdateService"})]
+
+
+def test_the_sample_catalog_declares_no_aws_remediation(base: Synthesised) -> None:
+    assert not [sid for sid in by_sid(base, "ExecutorBotRole") if sid.startswith("Remediation")]
+
+
+def test_an_action_outside_the_investigation_scope_fails_the_synth_naming_the_runbook(
+    synth: Callable[..., Synthesised], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from infra.config import DeployConfigError
+
+    outside = REMEDIATION_RUNBOOK.replace("service: ecs, operation: update_service",
+                                          "service: rds, operation: reboot_db_instance")
+    with pytest.raises(DeployConfigError, match="runbook svc-1, action redeploy: rds.reboot_db_instance"):
+        synth(runbooks=_catalog(tmp_path_factory, outside))

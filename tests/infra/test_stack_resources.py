@@ -82,14 +82,14 @@ def test_one_secret_per_credential_set_named_by_the_prefix(synth: Callable[..., 
 
 def test_each_function_logs_to_its_own_group_with_the_configured_retention(base: Synthesised) -> None:
     groups = base.of_type("AWS::Logs::LogGroup")
-    assert len(groups) == 2
+    assert len(groups) == 3
     assert {value["Properties"]["RetentionInDays"] for value in groups.values()} == {90}
-    for handler in ("app.ingress.handler", "app.worker.handler"):
+    for handler in ("app.ingress.handler", "app.worker.handler", "app.executor.handler"):
         assert base.function(handler)["LoggingConfig"]["LogGroup"]["Ref"] in groups
 
 
 def test_worker_reads_runbooks_from_a_layer_built_without_docker(base: Synthesised) -> None:
-    layer_id = base.logical_id("AWS::Lambda::LayerVersion", "Runbooks")
+    layer_id = base.logical_id("AWS::Lambda::LayerVersion", "WorkerRunbooks")
     worker = base.function("app.worker.handler")
     assert worker["Layers"] == [{"Ref": layer_id}]
     assert worker["Environment"]["Variables"]["AIOPS_RUNBOOKS"] == "/opt/runbooks"

@@ -57,7 +57,7 @@ def redact(text: str) -> str:
             text = _substitute_labelled(pattern, replacement, text)
     if "cookie" in low:
         text = _substitute_labelled(COOKIE_HEADER, _cookie_replacement, text)
-    if "</" in text:
+    if "</" in text or "&lt;/" in text:
         text = XML_ELEMENT.sub(_xml_replacement, text)
     return _mask_keyed(_mask_bare_aws_secrets(text))
 
@@ -153,9 +153,9 @@ def _keyed_replacement(found: re.Match[str]) -> str:
 
 
 def _xml_replacement(found: re.Match[str]) -> str:
-    if found.group(1).lower() in PAGINATION_KEYS:
+    if found.group(2).lower() in PAGINATION_KEYS:
         return found.group(0)
-    return f"<{found.group(1)}>{MASK}<"
+    return found.group(1) + found.group(2) + found.group(3) + MASK
 
 
 def _cookie_replacement(found: re.Match[str]) -> str:

@@ -107,9 +107,9 @@ KEYWORD_REACH = 12  # the longest keyword ("application_key") starts this many c
 
 # XML elements whose tag names a secret: <Password>…</Password>, <SessionToken>…</SessionToken>.
 XML_ELEMENT = re.compile(
-    r"(?i)<([\w:.-]*(?:password|passwd|passphrase|secret[\w]*|token|api[_-]?key|private[_-]?key|account[_-]?key"
-    r"|access[_-]?key|credentials?))>([^<]+)<"
-)
+    r"(?i)(<|&lt;)([\w:.-]*(?:password|passwd|passphrase|secret[\w]*|token|api[_-]?key|private[_-]?key|account[_-]?key"
+    r"|access[_-]?key|credentials?))(>|&gt;)([^<&]+)(?=<|&lt;)"
+)  # also as Slack mrkdwn escapes it: &lt;Password&gt;…&lt;/Password&gt;
 COOKIE_HEADER = re.compile(r"(cookie\s*:\s*)([^\r\n\"\\]+)", re.IGNORECASE)
 COOKIE_VALUE = re.compile(r"([\w.-]+=)[^;,\s]+")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.models import Job, JobKind, TriageRecord
+from app.redacted import redacted_job
 from app.worker.pipeline import WorkerDeps, investigate
 from app.worker.ratings import record_rating
 from app.worker.resolved import note_resolution
@@ -30,6 +31,7 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
         InvestigationError: An investigation failed (the thread was told).
         Exception: Storing a rating failed; the invocation is retried and then dead-lettered.
     """
+    job = redacted_job(job)  # secrets in an alert or comment go no further: not to the model, Slack or the store
     if job.kind is JobKind.RATING and job.rating is not None:
         ratings = record_rating(job.rating, deps.slack, deps.store)
         count = len(ratings)

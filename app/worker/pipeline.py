@@ -184,7 +184,7 @@ def _report(
         outcome = run_agent(model, registry, prompt, deps.budget, [AgentProgress(progress, hidden=_UNSHOWN)])
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
-        note = text("model_failed", language, error=f"{type(exc).__name__}: {exc}")
+        note = text("model_failed", language, error=redact(f"{type(exc).__name__}: {exc}"))
         record.mode, record.model_note = "evidence-only", note
         record.report = _without_model(job, runbook, earlier, language, record.evidence)
         return
@@ -215,7 +215,7 @@ def _thread_so_far(job: Job, deps: WorkerDeps) -> list[str]:
 
 def _fail(job: Job, deps: WorkerDeps, record: TriageRecord, exc: Exception, language: Language) -> None:
     logger.exception("investigation %s failed", record.id)
-    record.status, record.error = "failed", f"{type(exc).__name__}: {exc}"
+    record.status, record.error = "failed", redact(f"{type(exc).__name__}: {exc}")
     try:
         deps.slack.post(job.channel, job.thread_ts, render.failure_text(record.id, record.error, language))
     except Exception:

@@ -145,7 +145,7 @@ def _aws_logs_insights(clients: AwsClients, policy: AwsReadPolicy) -> Any:
             until: End of the window, same formats; empty means now.
             limit: Most rows to return, 1 to 10000 (default 100).
         """
-        reason = policy.refusal("logs", "start_query", {})
+        reason = policy.refusal("logs", "start_query", {"queryString": query})
         if reason:
             return error_result(f"Denied: {reason}. Nothing was called.")
         if not log_groups or not all(isinstance(group, str) and group for group in log_groups):

@@ -161,3 +161,27 @@ def test_unconfigured_services_get_no_permissions(synth: Callable[..., Synthesis
     assert services == {"logs", "secretsmanager", "dynamodb", "bedrock", "sqs"}
     sqs_actions = {a for a in allowed_actions(stack, "WorkerBotRole") if a.startswith("sqs:")}
     assert sqs_actions == {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}  # its dead letters
+
+
+@pytest.mark.parametrize("role", ["IngressBotRole", "WorkerBotRole"])
+def test_reads_the_guard_refuses_for_secrets_are_denied_in_iam_too(base: Synthesised, role: str) -> None:
+    from botocore import xform_name
+
+    from infra.policies import SECRET_BEARING_READS
+    from tools.aws_policy import AwsReadPolicy
+
+    denied = {sid: s for sid, s in by_sid(base, role).items() if s["Effect"] == "Deny"}["DenySecretBearingReads"]
+    policy = AwsReadPolicy.for_services(sorted({action.split(":")[0] for action in SECRET_BEARING_READS}))
+
+    assert set(listed(denied["Action"])) == set(SECRET_BEARING_READS)
+    assert {"ec2:DescribeLaunchTemplateVersions", "autoscaling:DescribeLaunchConfigurations",
+            "sts:GetWebIdentityToken", "ec2:GetConsoleScreenshot"} <= set(SECRET_BEARING_READS)
+    for action in SECRET_BEARING_READS:
+        service, name = action.split(":")
+        reason = policy.refusal(service, xform_name(name), {})
+        assert reason is not None and "denied" in reason, action
+    assert "logs:Unmask" in listed(denied_unmask(base, role)["Action"])
+
+
+def denied_unmask(stack: Synthesised, role: str) -> dict[str, Any]:
+    return by_sid(stack, role)["DenyUnmasking"]

@@ -44,7 +44,10 @@ class Settings(BaseSettings):
     # Hand-off and state
     worker_function: str = Field(default="", description="Worker Lambda name; empty runs the worker in-process.")
     idempotency_table: str = Field(default="", description="DynamoDB table for event dedupe; empty uses SQLite.")
-    idempotency_ttl_seconds: int = Field(default=3600, ge=60, description="How long an event id is remembered.")
+    idempotency_ttl_seconds: int = Field(
+        default=3600, ge=300, description="How long an event id is remembered; at least Slack's 5-minute window."
+    )
+    slack_app_id: str = Field(default="", description="The Slack app id (A…); other apps' events are dropped.")
     triage_table: str = Field(default="", description="DynamoDB table for triage records; empty uses SQLite.")
     state_dir: Path = Field(default=Path(".aiops-state"), description="Folder for the local SQLite stores.")
     aws_region: str = Field(default="us-east-1", description="Region for every AWS client (pinned).")

@@ -13,11 +13,13 @@ from typing import Any
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.signature import SignatureVerifier
 
 from app.ingress.events import Identity, alert_job, question_job
 from app.ingress.installation import Installation
 from app.ingress.interactions import RATE_ACTION, rated_target, rating_job_from_action, rating_job_from_view
+from app.ingress.limits import QuestionLimiter
 from app.models import Job
 from app.slack.rating_blocks import DETAIL_ACTION, MODAL_CALLBACK, SubmissionError, rating_modal
 
@@ -40,12 +42,14 @@ def build_app(
     start_job: StartJob,
     client: WebClient,
     app_id: str = "",
+    limiter: QuestionLimiter | None = None,
 ) -> App:
     """A Bolt app that verifies requests and turns alerts and mentions into jobs via ``start_job(job=...)``.
 
     ``client`` carries the bot token; the installation learns the bot's own ids with it (``auth.test``, once;
     when that fails Slack is answered 500 and retries). Requests for another workspace, or for another app when
-    ``app_id`` is set, are acknowledged and dropped.
+    ``app_id`` is set, are acknowledged and dropped. With a ``limiter``, a person past their questions per minute
+    is told so (ephemerally) and no investigation starts.
     """
     installation = Installation(client, app_id)
     app = App(
@@ -67,8 +71,12 @@ def build_app(
     @app.event("app_mention")
     def on_mention(body: dict[str, Any], context: BoltContext) -> None:
         job = question_job(body, _identity(context))
-        if job is not None:
-            _start_once(start_job, job)
+        if job is None:
+            return
+        if limiter is not None and not limiter.allow(job.user):
+            _tell_to_wait(client, job, limiter.per_minute)
+            return
+        _start_once(start_job, job)
 
     @app.event(re.compile(".*"))
     def on_other_event() -> None:
@@ -171,6 +179,17 @@ def _response(status: int, text: str) -> dict[str, Any]:
 
 def _identity(context: BoltContext) -> Identity:
     return Identity(user_id=context.bot_user_id or "", bot_id=context.bot_id or "")
+
+
+def _tell_to_wait(client: WebClient, job: Job, per_minute: int) -> None:
+    logger.warning("question %s from %s not started: over %s questions a minute", job.event_id, job.user, per_minute)
+    try:
+        client.chat_postEphemeral(
+            channel=job.channel, user=job.user, thread_ts=job.thread_ts,
+            text=f"You have started {per_minute} questions in the last minute; ask again in a minute.",
+        )
+    except (SlackApiError, SlackClientError, OSError) as exc:  # the limit holds either way
+        logger.warning("could not tell %s about the question limit: %s", job.user, exc)
 
 
 def _start_once(start_job: StartJob, job: Job) -> None:

@@ -18,6 +18,7 @@ from app.config import Settings, load_secret
 from app.ingress.app import SlackCredentials, build_app, handle_http
 from app.ingress.dedupe import SlackDeadline, event_config, once_per_event, persistence_layer
 from app.ingress.dispatch import Dispatcher, InProcessDispatcher, LambdaDispatcher
+from app.ingress.limits import QuestionLimiter
 from app.redacted import install_log_redaction
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ def build_ingress(
     dispatcher = dispatcher or _default_dispatcher(settings, client)
     dedupe = event_config(settings.idempotency_ttl_seconds)
     start = once_per_event(dispatcher.dispatch, store or persistence_layer(settings), dedupe)
-    app = build_app(credentials, settings.alert_channels, start, client, settings.slack_app_id)
+    limiter = QuestionLimiter(settings.questions_per_minute)
+    app = build_app(credentials, settings.alert_channels, start, client, settings.slack_app_id, limiter)
     verifier = SignatureVerifier(credentials.signing_secret)
     return Ingress(app=app, dispatcher=dispatcher, dedupe=dedupe, verifier=verifier)
 

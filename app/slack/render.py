@@ -74,9 +74,9 @@ def report_blocks(record: TriageRecord, ratings: Sequence[Rating] = ()) -> list[
 
 
 def report_text(record: TriageRecord) -> str:
-    """Notification text for the report."""
+    """Notification text for the report, escaped like the blocks (no ``<!channel>``, no links from model text)."""
     report = record.report
-    return _cut(f"{report.title}: {report.cause}", 300) if report else "Investigation finished"
+    return escape(_cut(f"{report.title}: {report.cause}", 300)) if report else "Investigation finished"
 
 
 def footer(record: TriageRecord) -> str:

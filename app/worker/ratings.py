@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import logging
 
-from app.models import Rating
+from app.models import Job, Rating
 from app.slack import render
 from app.slack.poster import Poster, SlackPostError
 from app.storage.triage import TriageStore
 
 logger = logging.getLogger(__name__)
+
+
+def misplaced_rating(job: Job, store: TriageStore) -> str | None:
+    """Why a rating job names another report than the message it was clicked on, or None when they agree.
+
+    A rating is bound to the message it came from: a click (or a crafted payload) carrying the record id of a
+    report posted elsewhere is refused. A report not stored yet cannot be checked, and is accepted.
+    """
+    rating = job.rating
+    if rating is None:
+        return None
+    record = store.get(rating.record_id)
+    if record is None or not record.reply_ts:
+        return None
+    if (record.job.channel, record.reply_ts) != (job.channel, job.ts):
+        return f"report {rating.record_id} was posted in another message than the one rated ({job.channel} {job.ts})"
+    return None
 
 
 def record_rating(rating: Rating, slack: Poster, store: TriageStore) -> list[Rating]:

@@ -13,7 +13,7 @@ from test_ingress_http import ALERTS, SECRET, RecordingDispatcher, make_ingress
 
 from app.config import Settings
 from app.fakes.slack_api import FakeSlackAPI
-from app.fakes.slack_events import event_callback, http_event, message_event
+from app.fakes.slack_events import event_callback, http_event, mention_event, message_event
 from app.ingress.app import SlackCredentials
 from app.ingress.dedupe import SQLitePersistenceLayer
 from app.ingress.handler import build_ingress
@@ -121,3 +121,24 @@ def test_the_idempotency_window_cannot_be_shorter_than_the_signature_window() ->
         Settings(idempotency_ttl_seconds=120)
 
     assert Settings(idempotency_ttl_seconds=300).idempotency_ttl_seconds == 300
+
+
+def test_one_person_starts_a_limited_number_of_questions_a_minute(fake: FakeSlackAPI, tmp_path: Path) -> None:
+    dispatcher = RecordingDispatcher()
+    ingress = build_ingress(
+        Settings(alert_channels=(ALERTS,), state_dir=tmp_path, questions_per_minute=3),
+        credentials=SlackCredentials(signing_secret=SECRET, bot_token=fake.bot_token),
+        dispatcher=dispatcher,
+        store=SQLitePersistenceLayer(tmp_path / "idempotency.sqlite3"),
+        slack_client=WebClient(token=fake.bot_token, base_url=fake.url),
+    )
+
+    def ask(user: str, n: int) -> int:
+        ts = f"1700000100.{n:06d}"
+        event = mention_event("C0HELP", ts, f"<@{fake.bot_user_id}> why did job {n} fail?", user)
+        return int(ingress.handle(http_event(event_callback(event, event_id=f"EvQ{user}{n}"), SECRET))["statusCode"])
+
+    statuses = [ask("U0FLOOD", n) for n in range(8)] + [ask("U0CALM", 99)]
+
+    assert statuses == [200] * 9
+    assert [job.user for job in dispatcher.jobs] == ["U0FLOOD"] * 3 + ["U0CALM"]

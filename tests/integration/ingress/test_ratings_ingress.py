@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,13 +23,6 @@ REF = "tri-5f3c2a9b1d7e"
 
 def send(ingress: Ingress, payload: dict[str, Any], **options: Any) -> dict[str, Any]:
     return ingress.handle(http_event(interaction_body(payload), SECRET, content_type=FORM, **options))
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlackAPI]:
-    """The Slack fake as the workspace the recorded payloads come from."""
-    with FakeSlackAPI(team_id="T02ACME0001") as api:
-        yield api
 
 
 @pytest.fixture

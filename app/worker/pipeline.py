@@ -27,6 +27,7 @@ from app.storage.triage import TriageStore
 from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
+from app.worker.model_build import built_model
 from app.worker.progress import AgentProgress, Progress, runbook_line, step_line
 from app.worker.report import evidence_report
 from tools.redact import redact
@@ -170,9 +171,10 @@ def _report(
     earlier: TriageRecord | None,
 ) -> None:
     language = progress.language
-    model = deps.model()
+    model, failure = built_model(deps.model)
     if model is None:
-        record.mode, record.model_note = "evidence-only", text("no_model_configured", language)
+        note = text("model_failed", language, error=failure) if failure else text("no_model_configured", language)
+        record.mode, record.model_note = "evidence-only", note
         record.report = _without_model(job, runbook, earlier, language, record.evidence)
         return
     progress.show("agent", text("reasoning", language))

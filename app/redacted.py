@@ -1,22 +1,18 @@
-"""Redacted copies of what the bot stores, prints and logs: jobs, triage records, log records, state files.
+"""Redacted copies of what the bot stores, prints and logs: jobs, triage records and log records.
 
 Alert text can carry secrets (a pasted config, a connection string in an error); so can exception messages.
 Everything kept or shown goes through ``tools.redact`` first: the job as the worker sees it, the stored record,
-the CLI's JSON, and every log message (through a log record factory installed at each entry point).
+the CLI's JSON, and every log message (through a log record factory the worker and the CLI install).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import traceback
-from pathlib import Path
 from typing import Any
 
 from app.models import Job, TriageRecord
 from tools.redact import redact, redact_data
-
-_PRIVATE = 0o600
 
 
 def redacted_job(job: Job) -> Job:
@@ -42,15 +38,6 @@ def redacted_record(record: TriageRecord) -> TriageRecord:
     return TriageRecord.model_validate(redact_data(record.model_dump(mode="json")))
 
 
-def private_file(path: Path) -> Path:
-    """Create ``path`` (and its folder) readable and writable by the owner only; an existing file is narrowed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_CREAT | os.O_RDWR, _PRIVATE)
-    os.close(descriptor)
-    path.chmod(_PRIVATE)
-    return path
-
-
 class _RedactingFactory:
     """A log record factory that redacts the formatted message and any exception text as records are made."""
 
@@ -71,7 +58,7 @@ class _RedactingFactory:
 
 
 def install_log_redaction() -> None:
-    """Make every log record redacted from now on (idempotent; called by each entry point)."""
+    """Make every log record redacted from now on (idempotent; called by the worker and CLI entry points)."""
     current = logging.getLogRecordFactory()
     if not isinstance(current, _RedactingFactory):
         logging.setLogRecordFactory(_RedactingFactory(current))

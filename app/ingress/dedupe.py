@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
 from app.config import Settings
-from app.redacted import private_file
+from app.private_files import private_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,7 +19,6 @@ from app.ingress.app import SlackCredentials, build_app, handle_http
 from app.ingress.dedupe import SlackDeadline, event_config, once_per_event, persistence_layer
 from app.ingress.dispatch import Dispatcher, InProcessDispatcher, LambdaDispatcher
 from app.ingress.limits import QuestionLimiter
-from app.redacted import install_log_redaction
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer, IdempotencyConfig
@@ -83,5 +82,4 @@ _cold_start = ColdStart(build_ingress)
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Entry point for Function URL / HTTP API v2 events."""
-    install_log_redaction()
     return _cold_start.get().handle(event, context)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from app.alerts import alert_key
 from app.models import JobKind, Rating, TriageRecord
-from app.redacted import private_file, redacted_record
+from app.private_files import private_file
+from app.redacted import redacted_record
 from app.storage.ratings import RatedRecord, created_time, merge_rating
 
 _COLUMNS = {"channel": "TEXT", "thread_ts": "TEXT", "kind": "TEXT", "status": "TEXT", "alert_key": "TEXT"}

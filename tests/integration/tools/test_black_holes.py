@@ -58,7 +58,7 @@ def test_an_aws_read_against_a_black_hole_ends_within_its_timeout(
         clients.client("ecs").list_clusters()
     elapsed = time.monotonic() - started
 
-    assert elapsed < 2.0 + 1.0  # all three attempts and their back-off, not 3 x 20 s
+    assert elapsed < 2.0 + 2.5  # all three attempts and their back-off (a loaded machine adds some), not 4 x 7 s
 
 
 @pytest.mark.usefixtures("aws_env")
@@ -78,7 +78,7 @@ def test_a_hung_model_ends_within_the_agent_budget(black_hole: str, monkeypatch:
         asyncio.run(first_event())
     elapsed = time.monotonic() - started
 
-    assert elapsed < 3.0 + 1.5
+    assert elapsed < 3.0 + 2.5  # not 3 x 60 s
 
 
 @pytest.mark.parametrize(("budget", "attempts"), [(20.0, 3), (3.0, 3), (240.0, 3), (1.0, 1)])

@@ -146,15 +146,22 @@ def reference_in(exc: InvestigationError) -> str:
     return found.group(0)
 
 
-def test_slack_failure_is_reported_in_thread_and_stored(fake: FakeSlackAPI, store: SQLiteTriageStore) -> None:
-    fake.fail_next["chat.update"] = "channel_not_found"
-    job = post_alert(fake)
+class NoUpdates(FakeSlackAPI):
+    """A Slack fake on which every ``chat.update`` fails: progress edits (which never abort) and the report."""
 
-    with pytest.raises(InvestigationError) as raised:
-        investigate(job, make_deps(fake, store))
+    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": False, "error": "channel_not_found"}
 
+
+def test_slack_failure_is_reported_in_thread_and_stored(store: SQLiteTriageStore) -> None:
+    with NoUpdates() as fake:
+        job = post_alert(fake)
+
+        with pytest.raises(InvestigationError) as raised:
+            investigate(job, make_deps(fake, store))
+
+        failure = fake.thread(CHANNEL, job.ts)[-1]
     reference = reference_in(raised.value)
-    failure = fake.thread(CHANNEL, job.ts)[-1]
     assert "failed" in failure["text"]
     assert reference in failure["text"]
     stored = store.get(reference)

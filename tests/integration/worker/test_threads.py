@@ -19,7 +19,7 @@ from app.ingress.events import Identity, alert_job, question_job
 from app.models import Job
 from app.storage.triage import SQLiteTriageStore
 from app.worker.jobs import handle_job
-from app.worker.pipeline import InvestigationError, WorkerDeps
+from app.worker.pipeline import WorkerDeps
 
 Load = Callable[[str], dict[str, Any]]
 ME = Identity(user_id="U07AIOPSBOT", bot_id="B07AIOPSBOT")
@@ -121,9 +121,10 @@ def test_a_follow_up_after_a_failed_answer_starts_afresh(
     fake: FakeSlackAPI, store: SQLiteTriageStore, tmp_path: Path, slack_payload: Load
 ) -> None:
     alert = alert_from(fake, slack_payload("plain_text_webhook.json"))
-    fake.fail_next["chat.postMessage"] = "not_in_channel"  # the answer fails (a failed progress edit would not)
-    with pytest.raises(InvestigationError, match="not_in_channel"):
+    fake.failing["chat.update"] = "message_not_found"  # the answer cannot replace the progress message
+    with pytest.raises(Exception, match="message_not_found"):
         handle_job(alert, deps(fake, store))
+    del fake.failing["chat.update"]
     job = mention_from(fake, slack_payload("followup_question.json"), ALERTS, alert.ts)
 
     second = handle_job(job, deps(fake, store)).record

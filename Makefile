@@ -38,7 +38,7 @@ unit: setup
 test: lint typecheck unit
 
 bench: setup
-	$(BIN)/python bench/run.py
+	PYTHONPATH=. $(BIN)/python bench/run.py
 	$(BIN)/python bench/model_tokens.py
 	$(BIN)/python -m bench.assets
 	$(BIN)/pytest -q -m assets tests/infra

@@ -62,18 +62,23 @@ def normalise(message: dict[str, Any]) -> Alert:
         time=_time(first.get("ts") or message.get("ts")),
         link=found_links[0] if found_links else "",
         status="resolved" if _is_resolved(title, labels, first) else "firing",
+        poster=str(message.get("bot_id") or message.get("user") or ""),
     )
 
 
 def alert_key(alert: Alert) -> str:
-    """The same key for an alert's firing and resolved notifications: source and title without the status."""
+    """The same key for an alert's firing and resolved notifications: poster, source and title without the status.
+
+    The poster is the posting bot's id, which Slack sets; the source is a display name any integration can set,
+    so a resolved note from another bot with the same name and title does not match.
+    """
     title = plain_text(alert.title).lower()
     while True:
         stripped = _STATUS_PREFIX.sub("", title, count=1)
         if stripped == title:
             break
         title = stripped
-    basis = f"{alert.source.lower()}|{title.strip()}"
+    basis = f"{alert.poster}|{alert.source.lower()}|{title.strip()}"
     return hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 

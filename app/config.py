@@ -50,7 +50,11 @@ class Settings(BaseSettings):
         default="", description="Executor Lambda name (approved runbook actions); empty runs them in-process."
     )
     idempotency_table: str = Field(default="", description="DynamoDB table for event dedupe; empty uses SQLite.")
-    idempotency_ttl_seconds: int = Field(default=3600, ge=60, description="How long an event id is remembered.")
+    idempotency_ttl_seconds: int = Field(
+        default=3600, ge=300, description="How long an event id is remembered; at least Slack's 5-minute window."
+    )
+    slack_app_id: str = Field(default="", description="The Slack app id (A…); other apps' events are dropped.")
+    questions_per_minute: int = Field(default=6, ge=1, description="Questions one person may start per minute.")
     triage_table: str = Field(default="", description="DynamoDB table for triage records; empty uses SQLite.")
     state_dir: Path = Field(default=Path(".aiops-state"), description="Folder for the local SQLite stores.")
     aws_region: str = Field(default="us-east-1", description="Region for every AWS client (pinned).")

@@ -39,6 +39,7 @@ class Alert(BaseModel):
     time: datetime = Field(default_factory=utcnow)
     link: str = ""
     status: Literal["firing", "resolved"] = "firing"
+    poster: str = Field(default="", description="Who posted it: the Slack bot id (else user id) of the message.")
 
     def full_text(self) -> str:
         """Title and text together, the way people read the alert."""
@@ -66,7 +67,7 @@ class Rating(BaseModel):
     accuracy: Score | None = None
     clarity: Score | None = None
     coverage: Score | None = None
-    comment: str | None = None
+    comment: str | None = Field(default=None, max_length=2000)
     rated_at: float = Field(description="When the person rated (epoch seconds); the newest rating wins.")
 
 

@@ -12,11 +12,13 @@ from app.config import Settings
 from app.ingress.events import Identity, question_job
 from app.ingress.interactions import InteractionError, rating_job_from_action, rating_job_from_view
 from app.models import Alert, Job, JobKind, TriageRecord
+from app.redacted import redacted_job
 from app.slack.poster import MemoryPoster
 from app.slack.rating_blocks import DETAIL_ACTION, SCORES, SubmissionError
 from app.storage.triage import SQLiteTriageStore
 from app.worker.handler import worker_deps
 from app.worker.jobs import Outcome, handle_job
+from tools.redact import redact_data
 
 _INTERACTIONS = ("block_actions", "view_submission")
 
@@ -44,7 +46,7 @@ def read_input(argument: str) -> str:
 
 
 def job_from_input(raw: str) -> Job:
-    """A job from the input, parsed as the ingress parses it.
+    """A job from the input, parsed as the ingress parses it, with secrets in it redacted.
 
     The input is plain alert text, a Slack message, an Events API body, or an interactive payload (a rating
     click or a rating modal submission).
@@ -52,6 +54,10 @@ def job_from_input(raw: str) -> Job:
     Raises:
         InputError: The input is JSON that does not parse, or a payload the ingress would refuse.
     """
+    return redacted_job(_parsed_job(raw))
+
+
+def _parsed_job(raw: str) -> Job:
     document = _json_object(raw)
     if document is None:
         return _job(JobKind.ALERT, normalise({"text": raw.strip()}), {})
@@ -107,7 +113,7 @@ def outcome_json(job: Job, outcome: Outcome) -> str:
     record = outcome.record
     view = _record_view(record) if record is not None and record.job == job else {"input": job.model_dump(mode="json")}
     view["outcome"] = {"reference": outcome.reference, "status": outcome.status}
-    return json.dumps(view, indent=2, ensure_ascii=False)
+    return json.dumps(redact_data(view), indent=2, ensure_ascii=False)
 
 
 def _record_view(record: TriageRecord) -> dict[str, Any]:

@@ -32,6 +32,17 @@ CREDENTIAL_APIS = [
     "iam:ResetServiceSpecificCredential",
     "iam:PassRole",
 ]
+# Reads that return credentials, EC2 user data or console contents: the worker's AWS guard refuses the same calls.
+SECRET_BEARING_READS = [
+    "sts:GetWebIdentityToken",
+    "sts:GetDelegatedAccessToken",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:GetLaunchTemplateData",
+    "autoscaling:DescribeLaunchConfigurations",
+    "ec2:GetConsoleScreenshot",
+    "ec2:GetConsoleOutput",
+    "ec2:GetPasswordData",
+]
 # Services that may decrypt on a function's behalf: its secrets, and Lambda its environment at cold start.
 DECRYPT_VIA = ("secretsmanager", "lambda")
 IDEMPOTENCY_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
@@ -50,7 +61,7 @@ def guard_denies(own_secret_arns: Sequence[str]) -> list[iam.PolicyStatement]:
 
     They hold even if someone later attaches a broad read-only policy to the role: no other secret, no parameter
     value, no KMS decryption except by Secrets Manager or Lambda on the function's behalf, no new credentials,
-    no unmasking of masked log data.
+    no unmasking of masked log data, no reads that return tokens, EC2 user data or console contents.
     """
     return [
         iam.PolicyStatement(
@@ -68,6 +79,9 @@ def guard_denies(own_secret_arns: Sequence[str]) -> list[iam.PolicyStatement]:
         ),
         iam.PolicyStatement(sid="DenyCredentials", effect=iam.Effect.DENY, actions=CREDENTIAL_APIS, resources=["*"]),
         iam.PolicyStatement(sid="DenyUnmasking", effect=iam.Effect.DENY, actions=["logs:Unmask"], resources=["*"]),
+        iam.PolicyStatement(
+            sid="DenySecretBearingReads", effect=iam.Effect.DENY, actions=SECRET_BEARING_READS, resources=["*"]
+        ),
     ]
 
 

@@ -31,6 +31,7 @@ from strands import tool
 
 from tools.aws_policy import AwsReadPolicy, scrub_response
 from tools.data import success
+from tools.deadlines import attempt_timeouts
 from tools.registry import ToolSet, error_result
 from tools.timewindow import TimeWindowError, rfc3339, time_window, utcnow
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 SessionFactory = Callable[[], "boto3.session.Session"]
 INSIGHTS_MAX_LIMIT = 10_000
+AWS_ATTEMPTS = 3
 _DONE = ("Complete", "Failed", "Cancelled", "Timeout", "Unknown")
 _NOT_FOUND = ("NotFound", "NoSuchEntity", "DoesNotExist", "NonExistent")
 _DENIED = ("AccessDenied", "UnauthorizedOperation", "UnrecognizedClient", "InvalidClientTokenId", "ExpiredToken")
@@ -67,9 +69,10 @@ class AwsClients:
             if service not in self._clients:
                 if self._session is None:
                     self._session = self.session_factory()
+                connect, read = attempt_timeouts(self.timeout, AWS_ATTEMPTS)  # all attempts within the timeout
                 config = Config(
-                    region_name=self.region, connect_timeout=5, read_timeout=self.timeout,
-                    retries={"max_attempts": 3, "mode": "standard"},
+                    region_name=self.region, connect_timeout=connect, read_timeout=read,
+                    retries={"total_max_attempts": AWS_ATTEMPTS, "mode": "standard"},
                 )
                 self._clients[service] = self._session.client(service, region_name=self.region, config=config)
             return self._clients[service]
@@ -147,7 +150,7 @@ def _aws_logs_insights(clients: AwsClients, policy: AwsReadPolicy) -> Any:
             until: End of the window, same formats; empty means now.
             limit: Most rows to return, 1 to 10000 (default 100).
         """
-        reason = policy.refusal("logs", "start_query", {})
+        reason = policy.refusal("logs", "start_query", {"queryString": query})
         if reason:
             return error_result(f"Denied: {reason}. Nothing was called.")
         if not log_groups or not all(isinstance(group, str) and group for group in log_groups):

@@ -25,17 +25,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from tools.redact import MASK
+from tools.secret_rules import PAGINATION_KEYS
 
 READ_PREFIXES = ("describe_", "list_", "get_", "filter_", "lookup_")
 QUERY_OPERATIONS = frozenset({("logs", "start_query")})
 MASKED = MASK  # environment variable values: the names stay, the values never reach the model
 
 _SECRET = "returns a secret or credential"  # noqa: S105 - a reason, not a secret
+_USER_DATA = "returns EC2 user data, which often holds bootstrap secrets"
 DENIED: Mapping[str, Mapping[str, str]] = {
     "secretsmanager": {"get_secret_value": _SECRET, "batch_get_secret_value": _SECRET,
                        "get_random_password": "generates a password"},
     "kms": {"get_parameters_for_import": "returns key import material"},
-    "sts": {"get_session_token": _SECRET, "get_federation_token": _SECRET},
+    "sts": {"get_session_token": _SECRET, "get_federation_token": _SECRET, "get_web_identity_token": _SECRET,
+            "get_delegated_access_token": _SECRET},
     "ecr": {"get_authorization_token": "returns a registry password",
             "get_download_url_for_layer": "returns a presigned download link"},
     "ecr-public": {"get_authorization_token": "returns a registry password"},
@@ -48,7 +51,10 @@ DENIED: Mapping[str, Mapping[str, str]] = {
                "get_layer_version": "returns a presigned download link",
                "get_layer_version_by_arn": "returns a presigned download link"},
     "ec2": {"get_password_data": "returns an instance's administrator password",
-            "get_console_output": "console output often holds bootstrap secrets"},
+            "get_console_output": "console output often holds bootstrap secrets",
+            "get_console_screenshot": "returns a console screenshot, which can show bootstrap secrets",
+            "describe_launch_template_versions": _USER_DATA, "get_launch_template_data": _USER_DATA},
+    "autoscaling": {"describe_launch_configurations": _USER_DATA},
     "lightsail": {"get_instance_access_details": _SECRET,
                   "get_relational_database_master_user_password": _SECRET},
     "redshift": {"get_cluster_credentials": _SECRET, "get_cluster_credentials_with_iam": _SECRET},
@@ -62,8 +68,14 @@ DENIED: Mapping[str, Mapping[str, str]] = {
 }
 _DENIED_WORDS = re.compile(
     r"password|credential|secret_value|authorization_token|auth_token|session_token|federation_token"
-    r"|access_key|private_key|download_url|presigned"
+    r"|access_key|private_key|download_url|presigned|identity_token|access_token|user_data|console_screenshot"
 )
+# A key naming a secret (ends with the word), and a command-line flag naming one.
+_SECRET_KEY = re.compile(r"(?:password|passwd|passphrase|secret|token|api_?key|private_?key|credentials?)$", re.I)
+_SECRET_FLAG = re.compile(
+    r"^-{1,2}[\w.-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|private[_-]?key|credentials?)$", re.I
+)
+_UNMASK = re.compile(r"\bunmask\b", re.IGNORECASE)
 _DECRYPTING = frozenset({"get_parameter", "get_parameters", "get_parameters_by_path", "get_parameter_history"})
 _OPERATION = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -104,8 +116,8 @@ class AwsReadPolicy:
         return sorted(self.operations)
 
     def refusal(self, service: Any, operation: Any, params: Any) -> str | None:
-        """Why this call must not run, or None when it is an allowed read."""
-        if service not in self.operations:
+        """Why this call must not run, or None when it is an allowed read; a malformed argument is refused."""
+        if not isinstance(service, str) or service not in self.operations:
             return f"AWS service {service!r} is not readable; readable services: {', '.join(self.services) or 'none'}"
         if not isinstance(operation, str) or not _OPERATION.match(operation):
             return f"operation {operation!r} is not a boto3 snake_case operation name such as describe_services"
@@ -118,7 +130,7 @@ class AwsReadPolicy:
     def check(self, tool_name: str, args: dict[str, Any]) -> str | None:
         """The guard's argument check for ``aws_read`` and ``aws_logs_insights``."""
         if tool_name == "aws_logs_insights":
-            return self.refusal("logs", "start_query", {})
+            return self.refusal("logs", "start_query", {"queryString": args.get("query")})
         return self.refusal(args.get("service"), args.get("operation"), args.get("params") or {})
 
 
@@ -135,21 +147,58 @@ def _operation_refusal(service: str, operation: str, params: dict[str, Any]) -> 
         return f"{name} with WithDecryption is denied: it returns decrypted secrets"
     if service == "ec2" and operation == "describe_instance_attribute" and params.get("Attribute") == "userData":
         return f"{name} of userData is denied: user data often holds bootstrap secrets"
+    if service == "logs" and _unmasks(params):
+        return f"{name} with unmask is denied: it reveals log data that data protection masked"
     return None
 
 
+def _unmasks(params: dict[str, Any]) -> bool:
+    """A Logs read that asks for unmasked data: the ``unmask`` flag, or ``unmask(...)`` in an Insights query."""
+    query = params.get("queryString")
+    return bool(params.get("unmask")) or (isinstance(query, str) and _UNMASK.search(query) is not None)
+
+
 def scrub_response(value: Any) -> Any:
-    """A copy of a response with environment variable values masked (Lambda, ECS, Batch, CodeBuild shapes)."""
+    """A copy of a response with secret-bearing values masked.
+
+    Masked: environment variable values (Lambda, ECS, Batch, CodeBuild shapes); the value after a secret-naming
+    flag in an ECS ``command`` or ``entryPoint`` (``--password``, ``--api-key``); and everything under a key that
+    names a secret, whatever its shape (a DynamoDB attribute ``{"password": {"S": …}}``, a nested config).
+    Pagination tokens are kept. Secrets inside free text are left to ``tools.redact``, which runs on every result.
+    """
     if isinstance(value, list):
         return [scrub_response(item) for item in value]
     if not isinstance(value, dict):
         return value
-    scrubbed: dict[str, Any] = {}
-    for key, item in value.items():
-        lowered = key.lower()
-        if lowered == "environment" and isinstance(item, dict) and isinstance(item.get("Variables"), dict):
-            item = {**item, "Variables": {name: MASKED for name in item["Variables"]}}
-        elif lowered in ("environment", "environmentvariables") and isinstance(item, list):
-            item = [{**pair, "value": MASKED} if isinstance(pair, dict) and "value" in pair else pair for pair in item]
-        scrubbed[key] = scrub_response(item)
+    return {key: _scrub_entry(str(key), item) for key, item in value.items()}
+
+
+def _scrub_entry(key: str, item: Any) -> Any:
+    lowered = key.lower()
+    if lowered == "environment" and isinstance(item, dict) and isinstance(item.get("Variables"), dict):
+        item = {**item, "Variables": {name: MASKED for name in item["Variables"]}}
+    elif lowered in ("environment", "environmentvariables") and isinstance(item, list):
+        item = [{**pair, "value": MASKED} if isinstance(pair, dict) and "value" in pair else pair for pair in item]
+    elif lowered in ("command", "entrypoint") and isinstance(item, list):
+        return _scrub_command(item)
+    elif _SECRET_KEY.search(key) and lowered not in PAGINATION_KEYS:
+        return _mask_all(item)
+    return scrub_response(item)
+
+
+def _scrub_command(words: list[Any]) -> list[Any]:
+    """A command line with the value after each secret-naming flag masked."""
+    scrubbed: list[Any] = []
+    for index, word in enumerate(words):
+        after_flag = index > 0 and isinstance(words[index - 1], str) and _SECRET_FLAG.match(words[index - 1])
+        scrubbed.append(MASKED if after_flag else word)
     return scrubbed
+
+
+def _mask_all(value: Any) -> Any:
+    """Every scalar inside ``value`` masked; the shape (keys, lists, DynamoDB type tags) is kept."""
+    if isinstance(value, dict):
+        return {key: _mask_all(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mask_all(item) for item in value]
+    return value if value is None or isinstance(value, bool) else MASKED

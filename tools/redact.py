@@ -1,55 +1,43 @@
-"""Mask secrets before text reaches the model, Slack or the logs.
+"""Mask secrets before text reaches the model, Slack, the logs or the stored records.
 
-Covered: private keys (also cut-off ones), AWS access keys and secret keys, bearer and basic authorization,
-JWTs, Slack, GitHub and Google tokens, Slack webhook URLs, credentials inside connection strings
-(``scheme://user:password@host``), and ``key=value`` / ``"key": "value"`` pairs whose key names a password,
-secret, token, API key or account key. Pagination tokens (``NextToken``, ``pageToken``…) are kept: they are
-not secrets, and the model needs them to read on.
+The formats are listed in ``tools.secret_rules``: private key blocks (PEM, PGP, PuTTY), vendor tokens with a
+fixed prefix (AWS, Slack, GitHub, GitLab, Google, Stripe, OpenAI, Anthropic, npm, PyPI, SendGrid, Vault,
+Twilio, Azure), JWTs, authorization headers, cookies, ``curl -u``, credentials inside connection strings,
+``key=value`` / ``"key": "value"`` / ``<Key>value</Key>`` pairs whose key names a password, secret, token or
+key (also escaped JSON inside JSON), and bare 40-character AWS secret keys. Pagination tokens
+(``NextToken``, ``pageToken``…) are kept: they are not secrets, and the model needs them to read on.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
-MASK = "[REDACTED]"
+from tools.secret_rules import (
+    AWS_SECRET_SHAPE,
+    BLOCK_RULES,
+    COOKIE_HEADER,
+    COOKIE_VALUE,
+    INFIX_RULES,
+    KEYED,
+    KEYED_NEEDLES,
+    KEYWORD_REACH,
+    LABELLED_RULES,
+    MASK,
+    PAGINATION_KEYS,
+    TOKEN_RULES,
+    XML_ELEMENT,
+)
 
-_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
-    # (needles: lower-case strings one of which must occur for the rule to run, pattern, replacement)
-    (
-        ("private key-----",),
-        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.DOTALL),
-        MASK,
-    ),
-    (("private key-----",), re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[A-Za-z0-9+/=\s]|\\n)*"), MASK),
-    (("akia", "asia"), re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), MASK),
-    (
-        ("secret_access_key", "secretaccesskey"),
-        re.compile(r"(?i)(aws_secret_access_key|secret_access_key|SecretAccessKey)(\W{1,4})[A-Za-z0-9/+=]{40}"),
-        r"\1\2" + MASK,
-    ),
-    (("bearer",), re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + MASK),
-    (("basic",), re.compile(r"(?i)\b(authorization\W{1,4}basic)\s+[A-Za-z0-9+/=]{8,}"), r"\1 " + MASK),
-    (("eyj",), re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), MASK),
-    (("xox",), re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{8,}"), MASK),
-    (("hooks.slack.com",), re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+"), MASK),
-    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}\b"), MASK),
-    (("github_pat_",), re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"), MASK),
-    (("ya29.",), re.compile(r"\bya29\.[A-Za-z0-9._-]{20,}"), MASK),
-    (("aiza",), re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), MASK),
-    (("://",), re.compile(r"://([^\s:/@]*):[^\s@/]+@"), r"://\1:" + MASK + "@"),
-)
-_KEYED = re.compile(
-    r"(?i)(password|passwd|pwd|secret|api[_-]?key|token|private[_-]?key|account[_-]?key|access[_-]?key)"
-    r"(\"?\s*[:=]\s*\"?)[^\s\"',;&]+"
-)
-_KEYED_NEEDLE = re.compile(r"passw|pwd|secret|key|token")  # on lower-case text: fast, literal alternatives
-_KEYWORD_REACH = 8  # the longest keyword starts at most this many characters before its needle
+__all__ = ["MASK", "redact", "redact_data"]
+
+_WORD = re.compile(r"[A-Za-z0-9_/]")
+_LOWER_TWINS = {
+    pattern: re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    for pattern in (*(rule[2] for rule in LABELLED_RULES), COOKIE_HEADER)
+}
 _KEY_NAME = re.compile(r"[A-Za-z0-9_.-]*$")
-_PAGINATION_KEYS = frozenset(
-    {"nexttoken", "next_token", "pagetoken", "page_token", "nextpagetoken", "next_page_token",
-     "continuationtoken", "paginationtoken", "nextforwardtoken", "nextbackwardtoken", "nextsequencetoken"}
-)
 
 
 def redact(text: str) -> str:
@@ -57,25 +45,80 @@ def redact(text: str) -> str:
 
     Each rule runs only when one of its needles occurs, so large log results stay cheap to clean.
     """
+    if not text:
+        return text
     low = text.lower()
-    for needles, pattern, replacement in _RULES:
+    for rules, whole_word in ((BLOCK_RULES, False), (TOKEN_RULES, True), (INFIX_RULES, False)):
+        for _name, needles, pattern, replacement in rules:
+            if any(needle in text for needle in needles):
+                text = _substitute(pattern.finditer(text), pattern, replacement, text, whole_word)
+    for _name, needles, pattern, replacement in LABELLED_RULES:
         if any(needle in low for needle in needles):
-            text = pattern.sub(replacement, text)
-    return _mask_keyed(text)
+            text = _substitute_labelled(pattern, replacement, text)
+    if "cookie" in low:
+        text = _substitute_labelled(COOKIE_HEADER, _cookie_replacement, text)
+    if "</" in text or "&lt;/" in text:
+        text = XML_ELEMENT.sub(_xml_replacement, text)
+    return _mask_keyed(_mask_bare_aws_secrets(text))
+
+
+Replacement = str | Callable[[re.Match[str]], str]
+
+
+def _substitute(
+    hits: Iterable[re.Match[str]], pattern: re.Pattern[str], replacement: Replacement, text: str, whole_word: bool
+) -> str:
+    """Replace each hit (a match of ``pattern`` in ``text`` or in a text of the same length), left to right.
+
+    With ``whole_word``, a hit that continues a word (a letter, digit, ``_`` or ``/`` before it) is kept.
+    """
+    pieces: list[str] = []
+    done = 0
+    for hit in hits:
+        start = hit.start()
+        if start < done or (whole_word and start and _WORD.match(text, start - 1)):
+            continue
+        found = hit if hit.string is text else pattern.match(text, start)
+        if found is None:
+            continue
+        masked = replacement(found) if callable(replacement) else found.expand(replacement)
+        pieces += [text[done:start], masked]
+        done = found.end()
+    return "".join(pieces) + text[done:] if pieces else text
+
+
+def _substitute_labelled(pattern: re.Pattern[str], replacement: Replacement, text: str) -> str:
+    """A case-insensitive rule: found in the lower-cased text by its case-sensitive twin, masked in the original."""
+    low = text.lower()
+    if len(low) != len(text):  # lower() changed some lengths: positions would not line up
+        return _substitute(pattern.finditer(text), pattern, replacement, text, True)
+    return _substitute(_LOWER_TWINS[pattern].finditer(low), pattern, replacement, text, True)
+
+
+def _mask_bare_aws_secrets(text: str) -> str:
+    """Mask 40-character base64 runs shaped like an AWS secret key (upper, lower and digits, nothing more)."""
+    found = [run.span() for run in AWS_SECRET_SHAPE.finditer(text) if _looks_like_aws_secret(run.group(0))]
+    if not found:
+        return text
+    pieces, done = [], 0
+    for start, end in found:
+        pieces += [text[done:start], MASK]
+        done = end
+    return "".join(pieces) + text[done:]
 
 
 def _mask_keyed(text: str) -> str:
     """Mask ``key=value`` pairs, trying the exact pattern only near a needle."""
     low = text.lower()
     if len(low) != len(text):  # lower() changed some lengths: positions would not line up
-        return _KEYED.sub(_keyed_replacement, text)
+        return KEYED.sub(_keyed_replacement, text)
     pieces: list[str] = []
     done = 0
-    for needle in _KEYED_NEEDLE.finditer(low):
-        if needle.start() < done:
+    for position in _needle_positions(low):
+        if position < done:
             continue
-        for start in range(max(done, needle.start() - _KEYWORD_REACH), needle.start() + 1):
-            found = _KEYED.match(text, start)
+        for start in range(max(done, position - KEYWORD_REACH), position + 1):
+            found = KEYED.match(text, start)
             if found is not None:
                 pieces += [text[done : found.start()], _keyed_replacement(found)]
                 done = found.end()
@@ -83,13 +126,46 @@ def _mask_keyed(text: str) -> str:
     return "".join(pieces) + text[done:] if pieces else text
 
 
-def _keyed_replacement(found: re.Match[str]) -> str:
+def _needle_positions(low: str) -> list[int]:
+    """Where the keyed rule's needles occur, in order (``str.find`` per needle beats one alternation regex)."""
+    positions: list[int] = []
+    for needle in KEYED_NEEDLES:
+        at = low.find(needle)
+        while at >= 0:
+            positions.append(at)
+            at = low.find(needle, at + 1)
+    return sorted(positions)
+
+
+def _is_pagination(found: re.Match[str], keyword: str) -> bool:
     before = found.string[max(0, found.start() - 40) : found.start()]
     prefix = _KEY_NAME.search(before)
-    key = ((prefix.group(0) if prefix else "") + found.group(1)).lower()
-    if key in _PAGINATION_KEYS:
+    return ((prefix.group(0) if prefix else "") + keyword).lower() in PAGINATION_KEYS
+
+
+def _keyed_replacement(found: re.Match[str]) -> str:
+    if _is_pagination(found, found.group(1)):
         return found.group(0)
+    quote = found.group(3)
+    if quote is not None:
+        return found.group(1) + found.group(2) + quote + (MASK if found.group(4) else "")
     return found.group(1) + found.group(2) + MASK
+
+
+def _xml_replacement(found: re.Match[str]) -> str:
+    if found.group(2).lower() in PAGINATION_KEYS:
+        return found.group(0)
+    return found.group(1) + found.group(2) + found.group(3) + MASK
+
+
+def _cookie_replacement(found: re.Match[str]) -> str:
+    return found.group(1) + COOKIE_VALUE.sub(r"\1" + MASK, found.group(2))
+
+
+def _looks_like_aws_secret(value: str) -> bool:
+    if len(value) != 40 or value.endswith("="):
+        return False
+    return any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value)
 
 
 def redact_data(value: Any) -> Any:

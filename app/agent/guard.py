@@ -54,7 +54,12 @@ class ToolGuard(HookProvider):
         if name not in self.allowed:
             return f"tool {name!r} is not on the allowlist"
         check = self.checks.get(name)
-        return check(name, args) if check else None
+        if check is None:
+            return None
+        try:
+            return check(name, args)
+        except Exception as exc:  # deny by default: arguments a check cannot read are refused, never a crash
+            return f"{name}: malformed arguments ({type(exc).__name__})"
 
     def after_tool_call(self, event: AfterToolCallEvent) -> None:
         """Redact and cap what the tool returned before the model sees it; record its size and duration."""

@@ -10,6 +10,7 @@ from strands.models import Model
 
 from app.agent.scripted import ScriptedModel
 from app.config import Settings
+from tools.deadlines import per_attempt_read_timeout
 
 # The deployed default: a pinned Bedrock inference profile, never "latest".
 DEFAULT_BEDROCK_MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
@@ -59,8 +60,8 @@ def _bedrock(model_id: str, settings: Settings) -> Model:
 
     config = Config(
         connect_timeout=5,
-        read_timeout=settings.model_read_timeout_seconds,
-        retries={"max_attempts": settings.model_max_attempts, "mode": "standard"},
+        read_timeout=_read_timeout(settings),
+        retries={"total_max_attempts": settings.model_max_attempts, "mode": "standard"},
     )
     return BedrockModel(
         model_id=model_id, region_name=settings.aws_region, boto_client_config=config, max_tokens=MAX_OUTPUT_TOKENS
@@ -76,7 +77,7 @@ def _provider(kind: str, argument: str, settings: Settings) -> Model:
             f"the {kind} provider needs an optional package ({exc.name}): pip install 'runbook-aiops[{extra}]'"
         ) from exc
     cls: Any = getattr(module, class_name)
-    timeout = settings.model_read_timeout_seconds
+    timeout = _read_timeout(settings)
     if kind == "llamacpp":
         return cls(base_url=argument, timeout=timeout)  # type: ignore[no-any-return]
     if kind == "ollama":
@@ -88,3 +89,10 @@ def _provider(kind: str, argument: str, settings: Settings) -> Model:
         return cls(client_args=client_args, model_id=argument)  # type: ignore[no-any-return]
     client_args = {"timeout": timeout, "max_retries": settings.model_max_attempts - 1}
     return cls(client_args=client_args, model_id=argument, max_tokens=MAX_OUTPUT_TOKENS)  # type: ignore[no-any-return]
+
+
+def _read_timeout(settings: Settings) -> float:
+    """Each attempt's read timeout: the configured one, lowered so that every attempt fits the agent's budget."""
+    return per_attempt_read_timeout(
+        settings.model_read_timeout_seconds, settings.timeout_seconds, settings.model_max_attempts
+    )

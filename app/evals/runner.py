@@ -127,10 +127,11 @@ def _through_ingress(
 
 
 def _event_body(scenario: Scenario, slack: FakeSlackAPI) -> dict[str, Any]:
-    """The scenario's event, re-addressed to this run's channel and seeded into the Slack fake first."""
+    """The scenario's event, re-addressed to this run's workspace and channel and seeded into the Slack fake first."""
     body: dict[str, Any] = json.loads(scenario.path(scenario.input.slack_event).read_text(encoding="utf-8"))
     if "event" not in body:
         body = json.loads(event_callback(body))
+    body["team_id"] = slack.team_id  # the ingress drops events for another workspace than the installation's
     event: dict[str, Any] = body["event"]
     if event.get("type") == "app_mention":
         event["text"] = str(event.get("text") or "").replace("<@BOT>", f"<@{slack.bot_user_id}>")

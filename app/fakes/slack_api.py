@@ -43,6 +43,7 @@ class FakeSlackAPI(LocalHTTPFake):
     Attributes:
         calls: Every call received, in order.
         fail_next: Method name -> Slack error code; the next call to that method fails once with that error.
+        slow: Method name -> seconds every call to that method waits before it is answered (a hung Slack).
         failing: Method name -> Slack error code; every call to that method fails with it until removed.
         surfaces: App Home views, thread statuses, uploaded files, response-URL posts and channel membership.
     """
@@ -64,6 +65,7 @@ class FakeSlackAPI(LocalHTTPFake):
         self.team_id = team_id
         self.calls: list[SlackCall] = []
         self.fail_next: dict[str, str] = {}
+        self.slow: dict[str, float] = {}
         self.failing: dict[str, str] = {}
         self.surfaces = SlackSurfaces(lambda: self.url.removesuffix("/api/"), self._post_as_bot)
         self._messages: dict[str, dict[str, dict[str, Any]]] = {}
@@ -105,6 +107,8 @@ class FakeSlackAPI(LocalHTTPFake):
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("token")
         params.pop("token", None)
         method = request.path.rstrip("/").rsplit("/", 1)[-1]
+        if method in self.slow:  # outside the lock: other calls are answered meanwhile
+            time.sleep(self.slow[method])
         status, payload = self._handle(SlackCall(method, params, token))
         return HTTPResponse.json(payload, status, {"Retry-After": "1"} if status == 429 else None)
 

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any, cast
 from aws_lambda_powertools import Logger
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 
 from app.coldstart import ColdStart
 from app.config import Settings, load_secret
 from app.ingress.app import SlackCredentials, build_app, handle_http
 from app.ingress.dedupe import SlackDeadline, event_config, once_per_event, persistence_layer
 from app.ingress.dispatch import Dispatcher, InProcessDispatcher, LambdaDispatcher
+from app.ingress.limits import QuestionLimiter
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer, IdempotencyConfig
@@ -32,11 +34,12 @@ class Ingress:
     app: App
     dispatcher: Dispatcher
     dedupe: IdempotencyConfig
+    verifier: SignatureVerifier
 
     def handle(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         """Serve one HTTP event; ``context`` is the Lambda context when there is one."""
         self.dedupe.register_lambda_context(cast("LambdaContext", context or SlackDeadline()))
-        return handle_http(self.app, event)
+        return handle_http(self.app, event, self.verifier)
 
 
 def build_ingress(
@@ -55,8 +58,10 @@ def build_ingress(
     dispatcher = dispatcher or _default_dispatcher(settings, client)
     dedupe = event_config(settings.idempotency_ttl_seconds)
     start = once_per_event(dispatcher.dispatch, store or persistence_layer(settings), dedupe)
-    app = build_app(credentials, settings.alert_channels, start, client)
-    return Ingress(app=app, dispatcher=dispatcher, dedupe=dedupe)
+    limiter = QuestionLimiter(settings.questions_per_minute)
+    app = build_app(credentials, settings.alert_channels, start, client, settings.slack_app_id, limiter)
+    verifier = SignatureVerifier(credentials.signing_secret)
+    return Ingress(app=app, dispatcher=dispatcher, dedupe=dedupe, verifier=verifier)
 
 
 def _default_dispatcher(settings: Settings, client: WebClient) -> Dispatcher:

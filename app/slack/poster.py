@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
@@ -134,16 +134,16 @@ class SlackPoster:
             response = self._client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, text=redact(text), blocks=redact_data(blocks), unfurl_links=False
             )
-        except SlackApiError as exc:
-            raise SlackPostError(f"chat.postMessage failed: {exc.response.get('error')}") from exc
+        except _SLACK_FAILURES as exc:
+            raise SlackPostError(f"chat.postMessage failed: {_reason(exc)}") from exc
         return str(response["ts"])
 
     def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """Replace a message's text and blocks."""
         try:
             self._client.chat_update(channel=channel, ts=ts, text=redact(text), blocks=redact_data(blocks or []))
-        except SlackApiError as exc:
-            raise SlackPostError(f"chat.update failed: {exc.response.get('error')}") from exc
+        except _SLACK_FAILURES as exc:
+            raise SlackPostError(f"chat.update failed: {_reason(exc)}") from exc
 
     def thread(self, channel: str, thread_ts: str, limit: int = 1000) -> list[dict[str, Any]]:
         """The thread's messages, oldest first: the parent and the newest ``limit - 1`` replies.
@@ -157,8 +157,8 @@ class SlackPoster:
                 response = self._client.conversations_replies(
                     channel=channel, ts=thread_ts, limit=200, cursor=cursor or None
                 )
-            except SlackApiError as exc:
-                raise SlackPostError(f"conversations.replies failed: {exc.response.get('error')}") from exc
+            except _SLACK_FAILURES as exc:
+                raise SlackPostError(f"conversations.replies failed: {_reason(exc)}") from exc
             messages.extend(response.get("messages") or [])
             cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
             if not cursor:
@@ -218,3 +218,13 @@ class SlackPoster:
             cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
             if not cursor:
                 return found
+
+# An error answer, and no answer at all: a timeout, a refused connection, a broken response.
+_SLACK_FAILURES = (SlackClientError, OSError)
+
+
+def _reason(exc: Exception) -> str:
+    """Slack's error code, or the kind of transport failure."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error"))
+    return f"{type(exc).__name__}: {exc}"

@@ -22,6 +22,8 @@ _LEVEL_ICON = {"better": "🌟", "same": "👍", "partly": "🤏", "wrong": "�
 _MAX_NAMES = 8
 _SCORE_VALUES = frozenset({"1", "2", "3", "4"})
 
+COMMENT_MAX_CHARS = 2000  # a rating comment's length limit, in the modal and when reading a submission
+
 
 @dataclass(frozen=True)
 class RatedMessage:
@@ -100,7 +102,7 @@ def rating_modal(target: RatedMessage) -> dict[str, Any]:
         _input(
             "comment",
             text("comment", language),
-            {"type": "plain_text_input", "multiline": True, "max_length": 2000},
+            {"type": "plain_text_input", "multiline": True, "max_length": COMMENT_MAX_CHARS},
             optional=True,
         ),
     ]
@@ -143,9 +145,11 @@ def read_submission(view: dict[str, Any], target: RatedMessage, user: str, rated
     if chosen["level"] not in {level.value for level in RatingLevel}:
         errors["level"] = text("level_error", target.language)
     errors.update({name: text("score_error", target.language) for name in SCORES if chosen[name] not in _SCORE_VALUES})
+    comment = str((values.get("comment") or {}).get("comment", {}).get("value") or "").strip()
+    if len(comment) > COMMENT_MAX_CHARS:  # Slack's own limit holds in its client, not in a forged submission
+        errors["comment"] = text("comment_error", target.language, limit=COMMENT_MAX_CHARS)
     if errors:
         raise SubmissionError(errors)
-    comment = str((values.get("comment") or {}).get("comment", {}).get("value") or "").strip()
     try:
         return Rating(
             record_id=target.record_id,

@@ -80,9 +80,11 @@ def report_blocks(record: TriageRecord, ratings: Sequence[Rating] = ()) -> list[
 
 
 def report_text(record: TriageRecord) -> str:
-    """Notification text for the report: title, decision and cause."""
+    """Notification text for the report: title, decision and cause, escaped like the blocks (no ``<!channel>``)."""
     report = record.report
-    return _cut(f"{report.title} [{report.decision}]: {report.cause}", 300) if report else "Investigation finished"
+    if report is None:
+        return "Investigation finished"
+    return escape(_cut(f"{report.title} [{report.decision}]: {report.cause}", 300))
 
 
 def footer(record: TriageRecord) -> str:

@@ -134,6 +134,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "score_4": ("4 — excellent", "4 — 非常に良い"),
     "score_error": ("Choose a score from 1 to 4.", "1〜4 から選んでください。"),
     "level_error": ("Choose one of the four levels.", "4 段階から 1 つ選んでください。"),
+    "comment_error": ("Keep the comment to {limit} characters.", "コメントは {limit} 文字以内にしてください。"),
     "stale_form": ("This form no longer matches a reply; rate with the buttons on the reply.",
                    "このフォームは回答と対応していません。回答のボタンで評価してください。"),
 }

@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from app.alerts import alert_key
 from app.models import JobKind, Rating, TriageRecord
+from app.redacted import redacted_record
 from app.storage.ratings import RatedRecord, StoreError, created_time, merge_rating
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ class DynamoTriageStore:
         self._client = client
 
     def put(self, record: TriageRecord) -> None:
-        """Insert or replace a record without touching its ratings; point its thread and alert at it."""
+        """Insert or replace a record without touching its ratings; point its thread and alert at it (redacted)."""
+        record = redacted_record(record)
         job = record.job
         self._client.update_item(
             TableName=self._table,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from app.alerts import alert_key
 from app.models import JobKind, Rating, TriageRecord
+from app.private_files import private_file
+from app.redacted import redacted_record
 from app.storage.ratings import RatedRecord, created_time, merge_rating
 
 _COLUMNS = {"channel": "TEXT", "thread_ts": "TEXT", "kind": "TEXT", "status": "TEXT", "alert_key": "TEXT"}
@@ -28,7 +30,7 @@ class SQLiteTriageStore:
     """Records in one SQLite file; ratings in a second table keyed by record and person."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)  # records hold alert text: owner-only, like the WAL files SQLite derives from it
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -42,7 +44,8 @@ class SQLiteTriageStore:
             self._db.execute(statement)
 
     def put(self, record: TriageRecord) -> None:
-        """Insert or replace a record (its ratings are kept)."""
+        """Insert or replace a record (its ratings are kept); what is stored is redacted."""
+        record = redacted_record(record)
         job = record.job
         key = alert_key(job.alert) if job.kind is JobKind.ALERT else ""
         with self._lock:

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.models import EvidenceResult
 from app.runbooks.model import PLACEHOLDER, RELATIVE_TIME, TIME_ARGS, EvidenceSpec, Runbook
+from tools.redact import redact
 from tools.registry import ToolRegistry
 
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -112,7 +113,7 @@ async def _call(step: EvidenceSpec, args: dict[str, Any], registry: ToolRegistry
         )
     except Exception as exc:  # a failing step is reported, never fatal to the others
         elapsed = (time.perf_counter() - started) * 1000
-        return result.model_copy(update={"error": f"{type(exc).__name__}: {exc}", "duration_ms": elapsed})
+        return result.model_copy(update={"error": redact(f"{type(exc).__name__}: {exc}"), "duration_ms": elapsed})
     if outcome.status == "ok":
         update = {"status": "ok", "output": outcome.text, "duration_ms": outcome.duration_ms, "data": outcome.data}
         return result.model_copy(update=update)

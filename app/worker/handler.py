@@ -19,6 +19,7 @@ from app.agent.models import model_from_spec
 from app.coldstart import ColdStart
 from app.config import Settings, load_secret
 from app.models import Job, TriageRecord
+from app.redacted import install_log_redaction
 from app.runbooks.catalog import Catalog
 from app.runbooks.source import source_from_spec
 from app.slack.poster import Poster, SlackPoster
@@ -186,6 +187,7 @@ def parse_job(event: dict[str, Any]) -> Job:
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Entry point for the ingress's async invocation."""
+    install_log_redaction()
     job = parse_job(event)
     worker = _cold_start.get()
     return observe(job, worker.handle, worker.mode, metrics, logger).receipt()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from app.actions.approval import handle_click
 from app.models import Job, JobKind, TriageRecord
+from app.redacted import redacted_job
 from app.worker.pipeline import WorkerDeps, investigate
-from app.worker.ratings import record_rating
+from app.worker.ratings import misplaced_rating, record_rating
 from app.worker.resolved import note_resolution
 from app.worker.surfaces import handle_request, investigate_shortcut
 
 _SURFACES = frozenset({JobKind.HOME, JobKind.COMMAND, JobKind.DRAFT})
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,12 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
         InvestigationError: An investigation failed (the thread was told).
         Exception: Storing a rating failed; the invocation is retried and then dead-lettered.
     """
+    job = redacted_job(job)  # secrets in an alert or comment go no further: not to the model, Slack or the store
     if job.kind is JobKind.RATING and job.rating is not None:
+        refusal = misplaced_rating(job, deps.store)
+        if refusal is not None:
+            logger.warning("rating refused: %s", refusal)
+            return Outcome(job.rating.record_id, f"refused: {refusal}")
         ratings = record_rating(job.rating, deps.slack, deps.store)
         count = len(ratings)
         return Outcome(job.rating.record_id, f"rated ({count} rating{'' if count == 1 else 's'})")

@@ -32,6 +32,7 @@ from app.storage.triage import TriageStore
 from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
+from app.worker.model_build import built_model
 from app.worker.progress import AgentProgress, Progress, runbook_line, step_line, verdict_line
 from app.worker.report import evidence_report, verdict_report
 from app.worker.route import find_route
@@ -247,9 +248,10 @@ def _report(
     language = progress.language
     reached = record.verdict is not None and record.verdict.reached
     skip = _model_skipped(deps, reached, language)
-    model = None if skip else deps.model()
+    model, failure = (None, "") if skip else built_model(deps.model)
     if model is None:
-        record.mode, record.model_note = "evidence-only", skip or text("no_model_configured", language)
+        note = text("model_failed", language, error=failure) if failure else text("no_model_configured", language)
+        record.mode, record.model_note = "evidence-only", skip or note
         record.report = _without_model(job, runbook, earlier, language, record)
         return
     explain = reached and deps.model_runs == "explain"
@@ -264,7 +266,7 @@ def _report(
         outcome = run_agent(model, tools, prompt, budget, [AgentProgress(progress, hidden=_UNSHOWN)])
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
-        note = text("model_failed", language, error=f"{type(exc).__name__}: {exc}")
+        note = text("model_failed", language, error=redact(f"{type(exc).__name__}: {exc}"))
         record.mode, record.model_note = "evidence-only", note
         record.report = _without_model(job, runbook, earlier, language, record)
         return
@@ -306,7 +308,7 @@ def _thread_so_far(job: Job, deps: WorkerDeps) -> list[str]:
 
 def _fail(job: Job, deps: WorkerDeps, record: TriageRecord, exc: Exception, language: Language) -> None:
     logger.exception("investigation %s failed", record.id)
-    record.status, record.error = "failed", f"{type(exc).__name__}: {exc}"
+    record.status, record.error = "failed", redact(f"{type(exc).__name__}: {exc}")
     try:
         deps.slack.post(job.channel, job.thread_ts, render.failure_text(record.id, record.error, language))
     except Exception:

@@ -68,8 +68,8 @@ class Progress:
         self._sending = False
         self._stopped = False
         self._last_sent = float("-inf")
-        self._failure: Exception | None = None
         self.sent = 0
+        self.failed = 0
         self._thread = threading.Thread(target=self._loop, name=f"progress-{reference}", daemon=True)
         self._thread.start()
 
@@ -81,19 +81,16 @@ class Progress:
     def show(self, key: str, line: str) -> None:
         """Add a line, or replace the line with the same key; the message follows within the interval.
 
-        Raises:
-            Exception: What the last send raised (once), or what this send raises when it is sent at once.
+        Never raises: a failed edit (a deleted message, a Slack timeout) is logged and counted in ``failed``, and
+        the investigation goes on; the report replaces or follows the progress message either way.
         """
         with self._changed:
-            failure, self._failure = self._failure, None
-            if failure is not None:
-                raise failure
             self._lines[key] = line
             self._dirty = True
             body = self._take() if self._due() else None
             self._changed.notify_all()
         if body is not None:
-            self._deliver(body, raise_failure=True)
+            self._deliver(body)
 
     def text(self) -> str:
         """The message as it stands."""
@@ -131,16 +128,14 @@ class Progress:
                 body = self._take()
             self._deliver(body)
 
-    def _deliver(self, body: str, raise_failure: bool = False) -> None:
+    def _deliver(self, body: str) -> None:
         try:
             self._send(body)
             self.sent += 1
-        except Exception as exc:
+        except Exception as exc:  # progress is a courtesy: a failed edit never stops the investigation
             logger.warning("progress update of %s failed: %s", self._reference, exc)
-            if raise_failure:
-                raise
             with self._changed:
-                self._failure = exc
+                self.failed += 1
         finally:
             with self._changed:
                 self._sending = False

@@ -16,6 +16,7 @@ MANIFEST: dict[str, Any] = yaml.safe_load((ROOT / "infra" / "slack-manifest.yaml
 # Web API method → the bot scopes it needs (conversations.replies: one per kind of channel the bot reads)
 SCOPES = {
     "chat_postMessage": {"chat:write"},
+    "chat_postEphemeral": {"chat:write"},  # telling a person they are over the questions-per-minute limit
     "chat_update": {"chat:write"},
     "conversations_replies": {"channels:history", "groups:history"},
     "views_open": set(),  # the rating modal: needs a trigger_id from an interaction, no scope

@@ -171,6 +171,30 @@ def test_unconfigured_services_get_no_permissions(synth: Callable[..., Synthesis
     assert sqs_actions == {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}  # its dead letters
 
 
+@pytest.mark.parametrize("role", ["IngressBotRole", "WorkerBotRole"])
+def test_reads_the_guard_refuses_for_secrets_are_denied_in_iam_too(base: Synthesised, role: str) -> None:
+    from botocore import xform_name
+
+    from infra.policies import SECRET_BEARING_READS
+    from tools.aws_policy import AwsReadPolicy
+
+    denied = {sid: s for sid, s in by_sid(base, role).items() if s["Effect"] == "Deny"}["DenySecretBearingReads"]
+    policy = AwsReadPolicy.for_services(sorted({action.split(":")[0] for action in SECRET_BEARING_READS}))
+
+    assert set(listed(denied["Action"])) == set(SECRET_BEARING_READS)
+    assert {"ec2:DescribeLaunchTemplateVersions", "autoscaling:DescribeLaunchConfigurations",
+            "sts:GetWebIdentityToken", "ec2:GetConsoleScreenshot"} <= set(SECRET_BEARING_READS)
+    for action in SECRET_BEARING_READS:
+        service, name = action.split(":")
+        reason = policy.refusal(service, xform_name(name), {})
+        assert reason is not None and "denied" in reason, action
+    assert "logs:Unmask" in listed(denied_unmask(base, role)["Action"])
+
+
+def denied_unmask(stack: Synthesised, role: str) -> dict[str, Any]:
+    return by_sid(stack, role)["DenyUnmasking"]
+
+
 def test_the_runbooks_other_services_are_granted_only_when_configured(synth: Callable[..., Synthesised]) -> None:
     stack = synth(investigation={"ecr_repositories": ["jobs-*"], "rds_instances": ["jobs-db"],
                                  "schedules": ["default/jobs-*"], "load_balancers": True, "certificates": True,

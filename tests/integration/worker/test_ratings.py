@@ -152,11 +152,33 @@ def test_a_rating_is_stored_even_when_the_tally_cannot_be_shown(stack: Stack, sl
     assert [r.user for r in stack.store.ratings(record_id)] == ["U0ALICE"]
 
 
-def test_a_store_failure_is_raised_so_the_job_is_retried(tmp_path: Path) -> None:
+def test_a_store_failure_is_retried_then_raised_so_the_job_is_dead_lettered(tmp_path: Path) -> None:
+    attempts: list[str] = []
+
     class BrokenStore(SQLiteTriageStore):
         def rate(self, rating: Rating) -> list[Rating]:
+            attempts.append(rating.user)
             raise OSError("disk full")
 
     rating = Rating(record_id="tri-x", user="U0ALICE", level=RatingLevel.SAME, rated_at=1.0)
     with pytest.raises(OSError, match="disk full"):
-        record_rating(rating, MemoryPoster(), BrokenStore(tmp_path / "x.db"))
+        record_rating(rating, MemoryPoster(), BrokenStore(tmp_path / "x.db"), pauses=(0.0, 0.0))
+    assert attempts == ["U0ALICE"] * 3
+
+
+def test_a_store_that_fails_once_still_gets_the_rating(tmp_path: Path) -> None:
+    failures = [OSError("throttled")]
+
+    class FlakyStore(SQLiteTriageStore):
+        def rate(self, rating: Rating) -> list[Rating]:
+            if failures:
+                raise failures.pop()
+            return super().rate(rating)
+
+    store = FlakyStore(tmp_path / "x.db")
+    rating = Rating(record_id="tri-x", user="U0ALICE", level=RatingLevel.SAME, rated_at=1.0)
+
+    ratings = record_rating(rating, MemoryPoster(), store, pauses=(0.0,))
+
+    assert [r.user for r in ratings] == ["U0ALICE"]
+    assert [r.user for r in store.ratings("tri-x")] == ["U0ALICE"]

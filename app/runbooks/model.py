@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.runbooks.logic import Example, Fact, FactName, VerdictCase
 from app.runbooks.pattern import PatternError, compile_pattern
 
 _FIELD = re.compile(r"^(text|title|source|labels\.[A-Za-z0-9_.-]+)$")
@@ -72,6 +73,9 @@ class Runbook(BaseModel):
     match: tuple[MatchRule, ...] = ()
     extract: dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], Regex] = Field(default_factory=dict)
     evidence: tuple[EvidenceSpec, ...] = ()
+    facts: dict[FactName, Fact] = Field(default_factory=dict)
+    verdicts: tuple[VerdictCase, ...] = ()
+    examples: tuple[Example, ...] = ()
     body: str = ""
     path: str = ""
     link: str = ""

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from app.models import Alert
+from app.runbooks.entities import EntityCatalog
+from app.runbooks.entities_parse import parse_entities
 from app.runbooks.index import LexicalIndex, Ranked
 from app.runbooks.model import MatchRule, Runbook
 from app.runbooks.parse import Problem, RunbookError, id_line, parse_runbook
 from app.runbooks.pattern import PatternSet, compile_pattern
-from app.runbooks.source import SYNONYMS_FILE, RunbookSource, Snapshot
+from app.runbooks.source import ENTITIES_FILE, SYNONYMS_FILE, RunbookSource, Snapshot
 from app.runbooks.synonyms import Groups, parse_synonyms
 
 MIN_LEXICAL_SCORE = 5.0
@@ -55,6 +57,7 @@ class Catalog:
     _index: LexicalIndex = field(init=False, repr=False)
 
     synonyms: Groups = ()
+    entities: EntityCatalog = field(default_factory=EntityCatalog)
     _rules: dict[str, tuple[PatternSet, list[tuple[Runbook, MatchRule]]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -121,9 +124,14 @@ def parse_snapshot(snapshot: Snapshot, tool_names: frozenset[str] | None = None)
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     synonyms: Groups = ()
+    entities = EntityCatalog()
     for item in snapshot.files:
         if item.path == SYNONYMS_FILE:
             synonyms, found = parse_synonyms(item)
+            problems += found
+            continue
+        if item.path == ENTITIES_FILE:
+            entities, found = parse_entities(item, tool_names)
             problems += found
             continue
         try:
@@ -138,7 +146,7 @@ def parse_snapshot(snapshot: Snapshot, tool_names: frozenset[str] | None = None)
         seen[runbook.id] = item.path
         runbooks.append(runbook)
     return Catalog(tuple(runbooks), version=snapshot.version, note=snapshot.note, problems=tuple(problems),
-                   synonyms=synonyms)
+                   synonyms=synonyms, entities=entities)
 
 
 def extract_fields(runbook: Runbook, alert: Alert) -> dict[str, str]:

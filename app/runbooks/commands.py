@@ -1,4 +1,4 @@
-"""``aiops runbooks check|list|match|test``: validate, list, rank alert texts (one or a file), run examples."""
+"""``aiops runbooks check|list|match|test``: validate, list, rank alert texts (one or a file), run the examples."""
 
 from __future__ import annotations
 
@@ -45,10 +45,10 @@ def run_runbooks_command(
         return _check(catalog, as_json)
     if action == "list":
         return _list(catalog, as_json)
-    if batch:
-        return _batch(catalog, batch, as_json)
     if action == "test":
         return _test(catalog, as_json)
+    if batch:
+        return _batch(catalog, batch, as_json)
     return _match(catalog, argument or "", as_json)
 
 

@@ -58,6 +58,17 @@ class Pattern:
         value: str | None = found.group(1) if self._compiled.groups else found.group(0)
         return value
 
+    def all(self, text: str, limit: int = 50) -> list[str]:
+        """The first capture group (or the whole match) of each match, in order, at most ``limit``."""
+        values: list[str] = []
+        for found in self._compiled.finditer(text[:MAX_TEXT_CHARS]):
+            value = found.group(1) if self._compiled.groups else found.group(0)
+            if value:
+                values.append(str(value))
+            if len(values) == limit:
+                break
+        return values
+
 
 def compile_pattern(source: str) -> Pattern:
     """A compiled pattern (see :class:`Pattern`).

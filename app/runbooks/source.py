@@ -20,6 +20,10 @@ RECHECK_SECONDS = 5.0
 """A folder source lists its folder again at most this often."""
 SYNONYMS_FILE = "_synonyms.yaml"
 """The catalog's synonym table, at the top of the catalog folder (see README, "Runbook format")."""
+ENTITIES_FILE = "_entities.yaml"
+"""The catalog's entity kinds and their probes, at the top of the catalog folder (see README, "Entities")."""
+CATALOG_FILES = frozenset({SYNONYMS_FILE, ENTITIES_FILE})
+"""The files besides runbooks that a catalog holds at its top."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ class FolderSource:
         self._checked = 0.0
 
     def fetch(self) -> Snapshot:
-        """Every ``*.md`` file below the folder (READMEs skipped) and ``_synonyms.yaml`` at its top."""
+        """Every ``*.md`` file below the folder (READMEs skipped) and the catalog files at its top."""
         if self._last is not None and self._clock() - self._checked < self._recheck:
             return self._last
         if not self._root.is_dir():
@@ -100,7 +104,7 @@ def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, int, int]]:
         relative = f"{prefix}{entry.name}"
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path), f"{relative}/")
-        elif (entry.name.lower().endswith(".md") and entry.name.lower() != "readme.md") or relative == SYNONYMS_FILE:
+        elif (entry.name.lower().endswith(".md") and entry.name.lower() != "readme.md") or relative in CATALOG_FILES:
             try:
                 stat = entry.stat()
             except OSError:

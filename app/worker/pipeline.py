@@ -31,6 +31,7 @@ from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
 from app.worker.progress import AgentProgress, Progress, runbook_line, step_line, verdict_line
 from app.worker.report import evidence_report, verdict_report
+from app.worker.route import find_route
 from app.worker.verdicts import runbook_verdict, stored
 from tools.redact import redact
 from tools.registry import ToolRegistry
@@ -111,9 +112,16 @@ def _run(
         progress.show("earlier", text("continuing", progress.language, ref=earlier.id))
     if runbook is not None:
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
-    progress.show("runbook", runbook_line(runbook, progress.language))
     registry = deps.tools(catalog)
     fields = extract_fields(runbook, job.alert) if runbook is not None else {}
+    if earlier is None and _by_words_alone(job, catalog, runbook):
+        with _timed(record, "probes"):
+            routed, routed_fields = _routed(job, catalog, registry, deps, record, progress)
+        if routed is not None:
+            runbook, fields = routed, routed_fields
+        elif runbook is not None:
+            record.route = ""  # the words' runbook stands; the probes stay as evidence
+    progress.show("runbook", runbook_line(runbook, progress.language))
     with _timed(record, "evidence"):
         continuing = earlier is not None and runbook is not None and earlier.runbook_id == runbook.id
         record.evidence = [] if continuing else _evidence(job, runbook, fields, registry, deps, progress)
@@ -130,6 +138,30 @@ def _run(
     deps.slack.update(job.channel, progress_ts, render.report_text(record), render.report_blocks(record))
     record.reply_ts = progress_ts
     deps.store.put(record)
+
+
+def _by_words_alone(job: Job, catalog: Catalog, runbook: Runbook | None) -> bool:
+    """No runbook, or one found by shared words only (no rule): what the text names may say better."""
+    if runbook is None:
+        return True
+    match = catalog.match(job.alert)
+    return match is not None and match.kind == "lexical"
+
+
+def _routed(
+    job: Job, catalog: Catalog, registry: ToolRegistry, deps: WorkerDeps, record: TriageRecord, progress: Progress
+) -> tuple[Runbook | None, dict[str, str]]:
+    """No runbook matched the words: probe the entities the text names, and match what the probes found."""
+    route = find_route(job.alert, catalog, registry, timeout=deps.evidence_timeout, refuse=registry.refusal)
+    record.probes, record.route = stored(route.probes), route.line()
+    if record.route:
+        progress.show("route", f"🧭 {render.escape(record.route)}")
+    if route.runbook is not None:
+        runbook = route.runbook
+        record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
+    elif not route.entities:
+        record.probes, record.route = [], ""
+    return route.runbook, route.fields
 
 
 def _runbook(
@@ -208,7 +240,7 @@ def _report(
     progress.show("agent", text("reasoning", language))
     context = earlier_findings(earlier) if earlier else ""
     prompt = investigation_prompt(
-        job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language,
+        job, runbook, [*record.probes, *record.evidence], _thread_so_far(job, deps), earlier=context, language=language,
         verdict=record.verdict, explain=explain,
     )
     tools, budget = (ToolRegistry([]), explain_budget(deps.budget)) if explain else (registry, deps.budget)

@@ -135,3 +135,7 @@ def test_a_match_only_in_the_body_is_claimed_when_it_covers_most_of_the_alert() 
     found = catalog.match(Alert(text="alerting pipeline delivers end to end"))
 
     assert found is not None and found.runbook.id == "watchdog"
+
+
+def test_dates_times_and_small_counts_give_no_terms_but_status_codes_do() -> None:
+    assert words("Next run 2026-11-22 02:00 UTC, 14/14 done, HTTP 503") == ["next", "run", "utc", "done", "http", "503"]

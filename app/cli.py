@@ -66,7 +66,20 @@ def _parser() -> argparse.ArgumentParser:
     ratings.add_argument("--since", metavar="DATE", type=_date, help="only replies made on or after DATE (YYYY-MM-DD)")
     ratings.add_argument("--png", metavar="FILE", type=Path, help="also draw the chart into FILE")
     ratings.set_defaults(run=_ratings)
+    actions = commands.add_parser("actions", help="the audit of proposed and executed runbook actions")
+    actions.add_argument("action", choices=["log"])
+    actions.add_argument("--json", action="store_true")
+    actions.set_defaults(run=_actions)
     return parser
+
+
+def _actions(args: argparse.Namespace, settings: Settings) -> int:
+    from app.actions.log import log_json, log_lines
+    from app.storage.actions import action_store_from_settings
+
+    proposals = action_store_from_settings(settings).all()
+    print(log_json(proposals) if args.json else "\n".join(log_lines(proposals)))
+    return 0
 
 
 def _date(value: str) -> datetime:

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     )
     # Hand-off and state
     worker_function: str = Field(default="", description="Worker Lambda name; empty runs the worker in-process.")
+    verify_max_wait_seconds: float = Field(
+        default=300.0, ge=0, description="Longest wait before an executed action's verification (its 'after')."
+    )
+    executor_function: str = Field(
+        default="", description="Executor Lambda name (approved runbook actions); empty runs them in-process."
+    )
     idempotency_table: str = Field(default="", description="DynamoDB table for event dedupe; empty uses SQLite.")
     idempotency_ttl_seconds: int = Field(default=3600, ge=60, description="How long an event id is remembered.")
     triage_table: str = Field(default="", description="DynamoDB table for triage records; empty uses SQLite.")

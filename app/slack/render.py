@@ -11,6 +11,7 @@ from typing import Any
 
 from app.language import Language, detect_language
 from app.models import EvidenceResult, Rating, TriageRecord, TriageReport
+from app.slack.action_blocks import proposal_blocks
 from app.slack.rating_blocks import RATINGS, rating_actions, rating_tally
 from app.slack.texts import text
 from app.values import display
@@ -63,6 +64,8 @@ def report_blocks(record: TriageRecord, ratings: Sequence[Rating] = ()) -> list[
     blocks.append(_section(f"*{text('action', language)}* {_decision_line(record, report, language)}\n"
                            f"{escape(report.recommended_action)}"))
     blocks += _verdict_blocks(record, report, language)
+    if record.proposal is not None:
+        blocks += proposal_blocks(record.proposal)
     blocks += _evidence_blocks(record, language)
     if record.blocked_calls:
         listed = ", ".join(f"`{escape(call.tool)}`" for call in record.blocked_calls)

@@ -12,11 +12,13 @@ from functools import partial
 
 from strands.models import Model
 
+from app.actions.approval import ApprovalDeps
+from app.actions.propose import propose_for
 from app.agent.investigator import Budget, explain_budget, run_agent
 from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
-from app.models import EvidenceResult, Job, TriageRecord, TriageReport
+from app.models import EvidenceResult, Job, TriageRecord, TriageReport, utcnow
 from app.runbooks.catalog import Catalog, extract_fields
 from app.runbooks.loader import CatalogLoader
 from app.runbooks.model import EvidenceSpec, Runbook
@@ -25,6 +27,7 @@ from app.runbooks.tiebreak import select_runbook
 from app.slack import render
 from app.slack.poster import Poster, SlackPostError
 from app.slack.texts import text
+from app.storage.actions import ActionStore
 from app.storage.triage import TriageStore
 from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
@@ -59,6 +62,10 @@ class WorkerDeps:
     evidence_timeout: float = 20.0
     progress_interval: float = 1.0
     prices: Prices = field(default_factory=Prices)
+    actions: ActionStore | None = None
+    """Where proposals of runbook actions are kept; None proposes nothing."""
+    approvals: ApprovalDeps | None = None
+    """How Approve and Reject clicks are checked and handed to the executor."""
     model_runs: str = "always"
     """When the model runs: always, no-verdict, explain or never (see Settings.model_runs)."""
     catalogs: CatalogLoader | None = None
@@ -131,6 +138,11 @@ def _run(
         progress.show("verdict", verdict_line(record.verdict, progress.language))
     with _timed(record, "agent"):
         _report(job, deps, record, runbook, registry, progress, earlier)
+    record.proposal = propose_for(record, runbook, fields, message_ts=progress_ts, now=utcnow())
+    if record.proposal is not None and deps.actions is not None:
+        deps.actions.put(record.proposal)
+    elif record.proposal is not None:
+        record.proposal = None  # nowhere to keep it: never show buttons that cannot be honoured
     record.evidence = stored(record.evidence)
     record.usage.estimated_cost_usd = estimate_cost(record.usage, deps.prices)
     record.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)

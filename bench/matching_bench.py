@@ -118,7 +118,9 @@ def latency_rows() -> list[Row]:
             warm = _timed(loader.load, 20)
             relisted = CatalogLoader(FolderSource(Path(folder), recheck_seconds=0.0))
             relisted.load()
+            relist_cpu = time.process_time()
             relist = _timed(relisted.load, 5)
+            relist_cpu = (time.process_time() - relist_cpu) / 5
             matches = [_timed(partial(catalog.match, Alert(text=text)), 1)[0] for text in alerts]
             p95 = sorted(matches)[int(len(matches) * 0.95)] * 1000
             rows += [
@@ -127,7 +129,7 @@ def latency_rows() -> list[Row]:
                 (f"catalog load, warm: {size} runbooks", f"{_median_ms(warm):.3f} ms",
                  f"within the {RECHECK_SECONDS:g} s re-check", "median of 20", ""),
                 (f"catalog load, warm re-check: {size} runbooks", f"{_median_ms(relist):.1f} ms",
-                 "folder listed, modification times unchanged", "median of 5", ""),
+                 f"cpu {relist_cpu * 1000:.1f} ms", "folder listed, modification times unchanged; median of 5"),
                 (f"match: {size} runbooks", f"{_median_ms(matches):.2f} ms", f"p95 {p95:.2f} ms",
                  f"{len(matches)} alerts", ""),
             ]

@@ -19,7 +19,9 @@ MIN_LEXICAL_SCORE = 5.0
 """A lexical match is claimed only from this BM25 score up (measured in tests/unit/runbooks/test_match_accuracy.py)."""
 MIN_COVERAGE = 0.25
 """…and only when the runbook holds this share of the alert's word weight (alerts about unknown systems stay out)
-and a word in common is in its id, title, tags or sample alert (measured on bench/matching too)."""
+and a word in common is in its id, title, tags or sample alert (measured on bench/matching too)…"""
+BODY_ONLY_COVERAGE = 0.5
+"""…unless the words in common, all in its body, hold this share of the alert's word weight."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ class Catalog:
         return [self._lexical(item) for item in self._index.rank(query, limit=limit)]
 
     def _lexical(self, item: Ranked) -> Match:
-        claimed = item.named or (item.topical and item.score >= self.min_score and item.coverage >= self.min_coverage)
+        topical = item.topical or item.coverage >= BODY_ONLY_COVERAGE
+        claimed = item.named or (topical and item.score >= self.min_score and item.coverage >= self.min_coverage)
         return Match(item.runbook, item.reason(), item.score, "lexical", claimed)
 
     def _matching_rules(self, alert: Alert) -> list[tuple[Runbook, MatchRule]]:

@@ -22,7 +22,7 @@ _TOKEN = re.compile(
 )
 _PIECE = re.compile(r"[_.\-/:]")
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
-_ID_LIKE = re.compile(r"^(?=.*\d)[a-z0-9]{8,}$|^\d{4,}$")  # ids, hashes, long numbers: never a topic
+_ID_LIKE = re.compile(r"^(?=.*\d)[a-z0-9]{8,}$|^\d{4,}$|^\d{1,2}$")  # ids, hashes, numbers but 3 digits: no topic
 _DIGIT = re.compile(r"\d")
 _STOP_WORDS = (
     "a about again all also an and any are as at be been but by can could did do does each every for from get "

@@ -138,7 +138,7 @@ def test_match_falls_back_to_the_lexical_ranking(capsys: pytest.CaptureFixture[s
     first, why = out.splitlines()[:2]
     assert first.split()[:4] == ["1.", "rds-001", "lexical", "SELECTED"]
     assert why.strip().startswith("words in common: ")
-    assert "connect (title, tags, body)" in why
+    assert "connections (title, tags, sample, body, code)" in why  # the word as written, the fields it is in
 
 
 def test_match_below_the_threshold_claims_nothing(capsys: pytest.CaptureFixture[str]) -> None:

@@ -123,3 +123,19 @@ def test_unrendered_template_placeholders_do_not_lower_the_coverage() -> None:
     plain = index.rank("Namespace quota almost full")
 
     assert templated[0].coverage == plain[0].coverage == 1.0
+
+
+def test_a_match_only_in_the_body_is_claimed_when_it_covers_most_of_the_alert() -> None:
+    catalog = Catalog(
+        (rb("watchdog", "Watchdog", body="Always firing, to prove the whole alerting pipeline delivers end to end."),
+         rb("x-1", "Disk", body="x"), rb("y-1", "CPU", body="y")),
+        min_score=0.0,
+    )
+
+    found = catalog.match(Alert(text="alerting pipeline delivers end to end"))
+
+    assert found is not None and found.runbook.id == "watchdog"
+
+
+def test_dates_times_and_small_counts_give_no_terms_but_status_codes_do() -> None:
+    assert words("Next run 2026-11-22 02:00 UTC, 14/14 done, HTTP 503") == ["next", "run", "utc", "done", "http", "503"]

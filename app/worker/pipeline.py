@@ -16,19 +16,22 @@ from app.agent.investigator import Budget, run_agent
 from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
-from app.models import EvidenceResult, Job, TriageRecord, TriageReport
+from app.models import EvidenceResult, Job, TriageRecord, TriageReport, Usage
 from app.runbooks.catalog import Catalog, extract_fields, load_catalog
 from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.source import RunbookSource
 from app.slack import render
 from app.slack.poster import Poster, SlackPostError
 from app.slack.texts import text
+from app.storage.claims import ClaimStore
 from app.storage.triage import TriageStore
+from app.worker.correlate import Correlation
 from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
 from app.worker.progress import AgentProgress, Progress, runbook_line, step_line
 from app.worker.report import evidence_report
+from app.worker.spend import SpendLimits, hold_budget
 from tools.redact import redact
 from tools.registry import ToolRegistry
 
@@ -55,6 +58,9 @@ class WorkerDeps:
     evidence_timeout: float = 20.0
     progress_interval: float = 1.0
     prices: Prices = field(default_factory=Prices)
+    claims: ClaimStore | None = None  # repeats and storms join open investigations; None investigates every alert
+    correlation: Correlation = field(default_factory=Correlation)
+    spend_limits: SpendLimits = field(default_factory=SpendLimits)
 
 
 def new_reference() -> str:
@@ -171,8 +177,9 @@ def _report(
 ) -> None:
     language = progress.language
     model = deps.model()
-    if model is None:
-        record.mode, record.model_note = "evidence-only", text("no_model_configured", language)
+    hold = hold_budget(job, deps.claims, deps.spend_limits, deps.budget.max_total_tokens, deps.prices, model)
+    if model is None or not hold.granted:
+        record.mode, record.model_note = "evidence-only", hold.note or text("no_model_configured", language)
         record.report = _without_model(job, runbook, earlier, language, record.evidence)
         return
     progress.show("agent", text("reasoning", language))
@@ -187,8 +194,10 @@ def _report(
         note = text("model_failed", language, error=f"{type(exc).__name__}: {exc}")
         record.mode, record.model_note = "evidence-only", note
         record.report = _without_model(job, runbook, earlier, language, record.evidence)
+        record.spend = hold.settle(Usage())
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
+    record.spend = hold.settle(outcome.usage)
     record.blocked_calls, record.tool_calls, record.model_note = outcome.blocked, outcome.calls, outcome.note
 
 

@@ -12,6 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from app.fakes.dynamo_atomic import atomic_writes
 from app.storage.claims import MAX_MEMBERS, Claim, ClaimStore, Member, Spend
 from app.storage.claims_dynamo import DynamoClaimStore
 from app.storage.claims_sqlite import SQLiteClaimStore
@@ -27,7 +28,7 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Factory]:
         yield lambda: SQLiteClaimStore(tmp_path / "triage.sqlite3")
         return
     request.getfixturevalue("aws_env")
-    with mock_aws():
+    with mock_aws(), atomic_writes():
         boto3.client("dynamodb", region_name="us-east-1").create_table(
             TableName=TABLE, BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],

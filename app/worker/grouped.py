@@ -21,6 +21,7 @@ from app.worker.correlate import Correlation, Joined, repeat_name
 logger = logging.getLogger(__name__)
 
 _LISTED = 20  # members named in the report; the rest are counted
+_REWRITES = 3
 _WORDS: dict[str, tuple[str, str]] = {
     "repeat": (
         ":repeat: Same alert as <{link}|the earlier thread>: seen {count}× since {since}. No new investigation.",
@@ -72,17 +73,23 @@ def refresh_report(
     record = store.latest_in_thread(channel, thread_ts)
     if record is None or not record.reply_ts:
         return False
-    lines = report_lines(record, claims, settings)
-    if not lines:
-        return True
+    shown: list[str] = []
+    for _ in range(_REWRITES):  # another worker may have written an older count in between: write until it holds
+        lines = report_lines(record, claims, settings)
+        if lines == shown:
+            break
+        _show(record, lines, store, slack)
+        shown = lines
+    return True
+
+
+def _show(record: TriageRecord, lines: list[str], store: TriageStore, slack: Poster) -> None:
     blocks = render.report_blocks(record, store.ratings(record.id))
-    note = {"type": "context", "elements": [{"type": "mrkdwn", "text": line[:2900]} for line in lines]}
-    blocks.insert(1, note)
+    blocks.insert(1, {"type": "context", "elements": [{"type": "mrkdwn", "text": line[:2900]} for line in lines]})
     try:
         slack.update(record.job.channel, record.reply_ts, render.report_text(record), blocks)
     except SlackPostError as exc:  # the links in the members' threads still say where the investigation is
         logger.warning("could not show repeats on %s: %s", record.id, exc)
-    return True
 
 
 def report_lines(record: TriageRecord, claims: ClaimStore, settings: Correlation) -> list[str]:

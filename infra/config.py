@@ -48,6 +48,25 @@ class Budget(_Strict):
     evidence_timeout_seconds: int = Field(default=20, ge=1)
 
 
+class Scaling(_Strict):
+    """How many investigations run at once, and how long a burst beyond that waits in Lambda's async queue."""
+
+    worker_concurrency: int = Field(default=10, ge=1, le=1000)
+    max_event_age_minutes: int = Field(default=360, ge=1, le=360)
+
+
+class AlertHandling(_Strict):
+    """Repeats, storms and the daily model budget (the AIOPS_ settings of the same names)."""
+
+    repeat_window_seconds: int = Field(default=3600, ge=0)
+    storm_window_seconds: int = Field(default=300, ge=0)
+    storm_threshold: int = Field(default=2, ge=2)
+    daily_budget_tokens: int = Field(default=0, ge=0)
+    daily_budget_usd: float = Field(default=0.0, ge=0)
+    channel_daily_budget_tokens: int = Field(default=0, ge=0)
+    channel_daily_budget_usd: float = Field(default=0.0, ge=0)
+
+
 class InvestigationScope(_Strict):
     """What the worker may read in this account and region; an empty list grants nothing for that service.
 
@@ -94,6 +113,8 @@ class DeployConfig(_Strict):
     ingress: FunctionSize = FunctionSize(memory_mb=256, timeout_seconds=10)
     worker: FunctionSize = FunctionSize(memory_mb=1024, timeout_seconds=600)
     budget: Budget = Budget()
+    scaling: Scaling = Scaling()
+    alerts: AlertHandling = AlertHandling()
     investigation: InvestigationScope = InvestigationScope()
 
     @field_validator("log_retention_days")

@@ -59,6 +59,7 @@ class FunctionSpec:
     environment: dict[str, str]
     log_retention_days: int
     layers: tuple[lambda_.ILayerVersion, ...] = ()
+    reserved_concurrency: int | None = None
 
 
 class BotFunction(Construct):
@@ -87,6 +88,7 @@ class BotFunction(Construct):
             logging_format=lambda_.LoggingFormat.JSON,
             environment=spec.environment,
             layers=list(spec.layers),
+            reserved_concurrent_executions=spec.reserved_concurrency,
         )
         self.log_group.grant_write(self.role)
 

@@ -91,11 +91,11 @@ def hold_budget(
     return hold
 
 
-def spend_text(spent: Spend, limit: Spend) -> str:
+def spend_text(spent: Spend, limit: Spend, label: str = "today ") -> str:
     """``today 123,456 tokens · $1.23 of $50.00`` (reservations of runs in flight included)."""
     tokens = f"{spent.tokens:,} tokens" + (f" of {limit.tokens:,}" if limit.tokens else "")
     dollars = f"${spent.usd:,.2f}" + (f" of ${limit.usd:,.2f}" if limit.usd else "")
-    return f"today {tokens} · {dollars}"
+    return f"{label}{tokens} · {dollars}"
 
 
 def _refused(spent: Spend, limit: Spend, where: str, needed: int) -> Hold:

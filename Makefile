@@ -32,6 +32,7 @@ test: lint typecheck unit
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/burst.py
 	$(BIN)/python -m bench.assets
 	$(BIN)/pytest -q -m assets tests/infra
 

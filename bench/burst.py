@@ -38,6 +38,7 @@ from app.worker.jobs import Outcome, handle_job
 
 CHANNEL = "C0ALERTS"
 SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench-token"
 CAP = 10  # the worker's reserved concurrency
 STORMS = (
     "CannotPullContainerError: no matching manifest for linux/amd64 job_id={n}",
@@ -149,7 +150,7 @@ def _names(count: int) -> list[str]:
 
 
 def main() -> None:
-    with FakeSlackAPI(bot_token="xoxb-bench-token") as slack, tempfile.TemporaryDirectory() as folder:
+    with FakeSlackAPI(bot_token=TOKEN) as slack, tempfile.TemporaryDirectory() as folder:
         figures = run_burst(Path(folder), slack, burst_texts())
     for name, value in figures.items():
         print(f"{name:<32} {value}")

@@ -26,6 +26,7 @@ typecheck: setup
 	$(BIN)/mypy app tools infra
 
 unit: setup
+	$(BIN)/aiops runbooks test runbooks
 	$(BIN)/pytest
 
 test: lint typecheck unit
@@ -33,6 +34,7 @@ test: lint typecheck unit
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/burst.py
+	$(BIN)/python bench/model_tokens.py
 	$(BIN)/python -m bench.assets
 	$(BIN)/pytest -q -m assets tests/infra
 

@@ -38,9 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     triage.add_argument("--model", metavar="SPEC")
     triage.add_argument("--json", action="store_true")
     triage.set_defaults(run=_triage)
-    runbooks = commands.add_parser("runbooks", help="validate, list or match the runbook catalog")
-    runbooks.add_argument("action", choices=["check", "list", "match"])
-    runbooks.add_argument("text", nargs="?", metavar="SRC|TEXT", help="source for check/list; alert text for match")
+    runbooks = commands.add_parser("runbooks", help="validate, list, match or self-test the runbook catalog")
+    runbooks.add_argument("action", choices=["check", "list", "match", "test"])
+    runbooks.add_argument("text", nargs="?", metavar="SRC|TEXT",
+                          help="source for check/list/test; alert text for match")
     runbooks.add_argument("--runbooks", metavar="SRC")
     runbooks.add_argument("--json", action="store_true")
     runbooks.set_defaults(run=_runbooks)

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         default="runbooks", description="Runbook catalog source: a folder path or github:OWNER/REPO@REF:PATH."
     )
     model: str = Field(default="none", description="Model spec, e.g. none, scripted:PATH, bedrock:MODEL_ID.")
+    model_runs: Literal["always", "no-verdict", "explain", "never"] = Field(
+        default="always",
+        description="When the model runs: always; only when the runbook reached no verdict; explain (a full "
+        "investigation without a verdict, one turn without tools to explain a reached one); or never.",
+    )
     max_turns: int = Field(default=8, ge=1, description="Agent turns per investigation.")
     max_total_tokens: int = Field(default=60_000, ge=1000, description="Tokens (input+output) per investigation.")
     timeout_seconds: float = Field(default=240.0, gt=0, description="Wall-clock budget of the agent.")

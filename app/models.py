@@ -128,6 +128,8 @@ class EvidenceResult(BaseModel):
     output: str = ""
     error: str = ""
     duration_ms: float = 0.0
+    data: Any = Field(default=None, description="What the tool returned as data (redacted JSON), for the facts.")
+    data_cut: bool = Field(default=False, description="The stored data was cut to fit the record.")
 
     def summary(self, limit: int = 300) -> str:
         """One line for records and progress messages."""
@@ -168,6 +170,26 @@ class Usage(BaseModel):
     estimated_cost_usd: float = Field(default=0.0, description="Tokens priced at the configured rates.")
 
 
+class Verdict(BaseModel):
+    """The runbook's own reading of the evidence: its facts and the first verdict case that holds."""
+
+    decision: Decision = Decision.UNKNOWN
+    cause: str = ""
+    step: str = Field(default="", description="The procedure step that justifies the decision.")
+    step_text: str = Field(default="", description="That step's text in the runbook.")
+    confidence: Literal["low", "medium", "high"] = "low"
+    case: int | None = Field(default=None, description="Index of the verdict case that held; None when none did.")
+    facts: dict[str, Any] = Field(default_factory=dict, description="Facts whose data was there, by name.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Readable names of the facts.")
+    unknown: dict[str, str] = Field(default_factory=dict, description="Facts that could not be read, and why.")
+    skipped_cases: list[int] = Field(default_factory=list, description="Cases that needed an unknown fact.")
+
+    @property
+    def reached(self) -> bool:
+        """Whether a case held."""
+        return self.case is not None
+
+
 class TriageRecord(BaseModel):
     """Everything stored about one investigation, keyed by its reference id."""
 
@@ -183,6 +205,7 @@ class TriageRecord(BaseModel):
     notes: list[str] = Field(default_factory=list, description="Problems met on the way, shown in the reply.")
     evidence: list[EvidenceResult] = Field(default_factory=list)
     report: TriageReport | None = None
+    verdict: Verdict | None = Field(default=None, description="The runbook's verdict, reached without a model.")
     usage: Usage = Field(default_factory=Usage)
     blocked_calls: list[BlockedCall] = Field(default_factory=list)
     tool_calls: list[ToolCall] = Field(default_factory=list)

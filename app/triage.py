@@ -130,6 +130,7 @@ def _record_view(record: TriageRecord) -> dict[str, Any]:
         "note": record.model_note,
         "notes": record.notes,
         "report": record.report.model_dump(mode="json") if record.report else None,
+        "verdict": record.verdict.model_dump(mode="json") if record.verdict else None,
         "usage": record.usage.model_dump(mode="json"),
         "blocked_calls": [call.model_dump(mode="json") for call in record.blocked_calls],
         "tool_calls": [call.model_dump(mode="json") for call in record.tool_calls],

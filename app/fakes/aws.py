@@ -3,7 +3,8 @@
 Each call is ``{service, op, params}`` with ``op`` the boto3 method name (``create_cluster``). A call may
 ``save: NAME`` its response; later params refer to it with ``{{NAME.path.to[0].field}}`` (a string that is
 only a reference takes the referenced value as it is, list or number; inside a longer string it is
-formatted in). That is how a scenario stops the task it just ran::
+formatted in; ``{{NAME.path|id}}`` takes what follows an ARN's last ``/``, e.g. a task's id). That is how a
+scenario stops the task it just ran::
 
     - {service: ecs, op: run_task, save: run,
        params: {cluster: jobs, taskDefinition: runner, launchType: FARGATE}}
@@ -22,7 +23,7 @@ import yaml
 if TYPE_CHECKING:
     import boto3
 
-_REFERENCE = re.compile(r"\{\{\s*([A-Za-z_][\w-]*)((?:\.[\w@-]+|\[\d+\])*)\s*\}\}")
+_REFERENCE = re.compile(r"\{\{\s*([A-Za-z_][\w-]*)((?:\.[\w@-]+|\[\d+\])*)\s*(\|\s*id\s*)?\}\}")
 _STEP = re.compile(r"\.([\w@-]+)|\[(\d+)\]")
 
 
@@ -109,4 +110,4 @@ def _follow(found: re.Match[str], saved: dict[str, Any]) -> Any:
             value = value[int(index)] if index else value[key]
         except (KeyError, IndexError, TypeError) as exc:
             raise SeedError(f"{found.group(0)}: the response has no {key or index}") from exc
-    return value
+    return str(value).rsplit("/", 1)[-1] if found.group(3) else value

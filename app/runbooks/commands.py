@@ -1,4 +1,4 @@
-"""``aiops runbooks check|list|match``: validate the catalog, list it, show how an alert text ranks."""
+"""``aiops runbooks check|list|match|test``: validate, list, rank an alert text, run the runbooks' examples."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TextIO
 from app.config import Settings
 from app.models import Alert
 from app.runbooks.catalog import Catalog, Match, load_catalog
+from app.runbooks.selftest import selftest_lines, selftest_view, test_catalog
 from app.runbooks.source import SourceError, source_from_spec
 
 Printer = Callable[[str], None]
@@ -39,6 +40,8 @@ def run_runbooks_command(
         return _check(catalog, as_json)
     if action == "list":
         return _list(catalog, as_json)
+    if action == "test":
+        return _test(catalog, as_json)
     return _match(catalog, argument or "", as_json)
 
 
@@ -55,6 +58,24 @@ def _check(catalog: Catalog, as_json: bool) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(catalog.runbooks)} runbooks valid, {len(catalog.problems)} problems")
     return 1 if catalog.problems else 0
+
+
+def _test(catalog: Catalog, as_json: bool) -> int:
+    """Run the runbooks' examples; exit 1 when one fails or a runbook did not load."""
+    tests = test_catalog(catalog.runbooks)
+    examples = sum(len(item.results) for item in tests)
+    failed = sum(not result.passed for item in tests for result in item.results)
+    uncovered = sum(len(item.uncovered) for item in tests)
+    if as_json:
+        view = selftest_view(tests) | {"problems": [asdict(problem) for problem in catalog.problems]}
+        print(json.dumps(view, indent=2))
+    else:
+        for problem in catalog.problems:
+            print(problem, file=sys.stderr)
+        print("\n".join(selftest_lines(tests)))
+        print(f"{examples - failed}/{examples} examples passed, {failed} failed, {uncovered} verdict cases "
+              f"without an example, {len(catalog.problems)} runbook problems")
+    return 1 if failed or catalog.problems else 0
 
 
 def _list(catalog: Catalog, as_json: bool) -> int:

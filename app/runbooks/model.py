@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.runbooks.logic import Example, Fact, FactName, VerdictCase
+
 _FIELD = re.compile(r"^(text|title|source|labels\.[A-Za-z0-9_.-]+)$")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 """A ``{field}`` template in an evidence argument."""
@@ -70,6 +72,9 @@ class Runbook(BaseModel):
     match: tuple[MatchRule, ...] = ()
     extract: dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], Regex] = Field(default_factory=dict)
     evidence: tuple[EvidenceSpec, ...] = ()
+    facts: dict[FactName, Fact] = Field(default_factory=dict)
+    verdicts: tuple[VerdictCase, ...] = ()
+    examples: tuple[Example, ...] = ()
     body: str = ""
     path: str = ""
     link: str = ""

@@ -11,6 +11,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from app.runbooks.logic import Example, FactSpec, VerdictCase
+from app.runbooks.logic_check import logic_problems
 from app.runbooks.model import FRONT_MATTER_KEYS, RELATIVE_TIME, TIME_ARGS, EvidenceSpec, MatchRule, Runbook
 from app.runbooks.source import RunbookFile
 
@@ -20,6 +22,9 @@ _ALLOWED = {
     "": FRONT_MATTER_KEYS,
     "match": frozenset(MatchRule.model_fields),
     "evidence": frozenset(EvidenceSpec.model_fields),
+    "facts": frozenset(FactSpec.model_fields),
+    "verdicts": frozenset(VerdictCase.model_fields),
+    "examples": frozenset(Example.model_fields),
 }
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: ten times faster
 Loc = Sequence[str | int]
@@ -75,6 +80,8 @@ def parse_runbook(item: RunbookFile, tool_names: frozenset[str] | None = None) -
     problems += [Problem(item.path, f"not a front-matter key: {key}", lines.of((key,)), key) for key in
                  ("body", "path", "link") if key in meta]
     problems += _step_problems(item.path, runbook, lines, tool_names)
+    problems += [Problem(item.path, message, lines.of(loc), ".".join(str(part) for part in loc))
+                 for message, loc in logic_problems(runbook)]
     if problems:
         raise RunbookError(problems)
     return runbook

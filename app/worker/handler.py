@@ -92,6 +92,7 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
         evidence_timeout=settings.evidence_timeout_seconds,
         progress_interval=settings.progress_interval_seconds,
         prices=Prices(settings.price_input_usd_per_mtok, settings.price_output_usd_per_mtok),
+        model_runs=settings.model_runs,
         correlation=correlation_settings(settings),
         spend_limits=spend_limits(settings),
     )

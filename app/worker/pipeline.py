@@ -12,7 +12,7 @@ from functools import partial
 
 from strands.models import Model
 
-from app.agent.investigator import Budget, run_agent
+from app.agent.investigator import Budget, explain_budget, run_agent
 from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
@@ -29,9 +29,10 @@ from app.worker.correlate import Correlation
 from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
-from app.worker.progress import AgentProgress, Progress, runbook_line, step_line
-from app.worker.report import evidence_report
+from app.worker.progress import AgentProgress, Progress, runbook_line, step_line, verdict_line
+from app.worker.report import evidence_report, verdict_report
 from app.worker.spend import SpendLimits, hold_budget
+from app.worker.verdicts import runbook_verdict, stored
 from tools.redact import redact
 from tools.registry import ToolRegistry
 
@@ -58,6 +59,8 @@ class WorkerDeps:
     evidence_timeout: float = 20.0
     progress_interval: float = 1.0
     prices: Prices = field(default_factory=Prices)
+    model_runs: str = "always"
+    """When the model runs: always, no-verdict, explain or never (see Settings.model_runs)."""
     claims: ClaimStore | None = None  # repeats and storms join open investigations; None investigates every alert
     correlation: Correlation = field(default_factory=Correlation)
     spend_limits: SpendLimits = field(default_factory=SpendLimits)
@@ -106,11 +109,17 @@ def _run(
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
     progress.show("runbook", runbook_line(runbook, progress.language))
     registry = deps.tools(catalog)
+    fields = extract_fields(runbook, job.alert) if runbook is not None else {}
     with _timed(record, "evidence"):
         continuing = earlier is not None and runbook is not None and earlier.runbook_id == runbook.id
-        record.evidence = [] if continuing else _evidence(job, runbook, registry, deps, progress)
+        record.evidence = [] if continuing else _evidence(job, runbook, fields, registry, deps, progress)
+    with _timed(record, "verdict"):  # a follow-up that collected nothing new keeps to the earlier findings
+        record.verdict = None if continuing else runbook_verdict(runbook, record.evidence, fields, job.alert)
+    if record.verdict is not None:
+        progress.show("verdict", verdict_line(record.verdict, progress.language))
     with _timed(record, "agent"):
         _report(job, deps, record, runbook, registry, progress, earlier)
+    record.evidence = stored(record.evidence)
     record.usage.estimated_cost_usd = estimate_cost(record.usage, deps.prices)
     record.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
     progress.stop()  # a late progress update must not overwrite the report
@@ -144,11 +153,15 @@ def _catalog_notes(catalog: Catalog) -> list[str]:
 
 
 def _evidence(
-    job: Job, runbook: Runbook | None, registry: ToolRegistry, deps: WorkerDeps, progress: Progress
+    job: Job,
+    runbook: Runbook | None,
+    fields: dict[str, str],
+    registry: ToolRegistry,
+    deps: WorkerDeps,
+    progress: Progress,
 ) -> list[EvidenceResult]:
     if runbook is None or not runbook.evidence:
         return []
-    fields = extract_fields(runbook, job.alert)
 
     def on_step(step: EvidenceSpec, result: EvidenceResult | None) -> None:
         progress.show(f"step:{step.id}", step_line(step, result, progress.language))
@@ -176,24 +189,30 @@ def _report(
     earlier: TriageRecord | None,
 ) -> None:
     language = progress.language
-    model = deps.model()
+    reached = record.verdict is not None and record.verdict.reached
+    skip = _model_skipped(deps, reached, language)
+    model = None if skip else deps.model()
     hold = hold_budget(job, deps.claims, deps.spend_limits, deps.budget.max_total_tokens, deps.prices, model)
     if model is None or not hold.granted:
-        record.mode, record.model_note = "evidence-only", hold.note or text("no_model_configured", language)
-        record.report = _without_model(job, runbook, earlier, language, record.evidence)
+        record.mode = "evidence-only"
+        record.model_note = skip or hold.note or text("no_model_configured", language)
+        record.report = _without_model(job, runbook, earlier, language, record)
         return
+    explain = reached and deps.model_runs == "explain"
     progress.show("agent", text("reasoning", language))
     context = earlier_findings(earlier) if earlier else ""
     prompt = investigation_prompt(
-        job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language
+        job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language,
+        verdict=record.verdict, explain=explain,
     )
+    tools, budget = (ToolRegistry([]), explain_budget(deps.budget)) if explain else (registry, deps.budget)
     try:
-        outcome = run_agent(model, registry, prompt, deps.budget, [AgentProgress(progress, hidden=_UNSHOWN)])
+        outcome = run_agent(model, tools, prompt, budget, [AgentProgress(progress, hidden=_UNSHOWN)])
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
         note = text("model_failed", language, error=f"{type(exc).__name__}: {exc}")
         record.mode, record.model_note = "evidence-only", note
-        record.report = _without_model(job, runbook, earlier, language, record.evidence)
+        record.report = _without_model(job, runbook, earlier, language, record)
         record.spend = hold.settle(Usage())
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
@@ -201,12 +220,23 @@ def _report(
     record.blocked_calls, record.tool_calls, record.model_note = outcome.blocked, outcome.calls, outcome.note
 
 
+def _model_skipped(deps: WorkerDeps, reached: bool, language: Language) -> str:
+    """Why the model does not run under the ``model_runs`` setting, or "" when it may."""
+    if deps.model_runs == "never":
+        return text("vr_model_never", language)
+    if reached and deps.model_runs == "no-verdict":
+        return text("vr_model_skipped", language, policy=deps.model_runs)
+    return ""
+
+
 def _without_model(
-    job: Job, runbook: Runbook | None, earlier: TriageRecord | None, language: Language, evidence: list[EvidenceResult]
+    job: Job, runbook: Runbook | None, earlier: TriageRecord | None, language: Language, record: TriageRecord
 ) -> TriageReport:
-    if earlier:
+    if earlier and not record.evidence:
         return followup_report(job, earlier, language)
-    return evidence_report(job, runbook, evidence, language)
+    if runbook is not None and record.verdict is not None:
+        return verdict_report(job, runbook, record.verdict, language)
+    return evidence_report(job, runbook, record.evidence, language)
 
 
 def _thread_so_far(job: Job, deps: WorkerDeps) -> list[str]:

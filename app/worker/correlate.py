@@ -102,6 +102,17 @@ def close_on_resolution(job: Job, claims: ClaimStore) -> Claim | None:
     return closed
 
 
+def release_failed(job: Job, claims: ClaimStore) -> None:
+    """Free the claims a failed investigation owned, so that the next alike alert is investigated afresh."""
+    own = claims.get(repeat_name(job))
+    if own is None or own.thread_ts != job.thread_ts:
+        return
+    claims.close(own.name)
+    group = claims.get(own.group) if own.group else None
+    if group is not None and group.thread_ts == job.thread_ts:
+        claims.close(group.name)
+
+
 def storm_of(job: Job, source: RunbookSource) -> tuple[str, dict[str, str]] | None:
     """The storm claim name and extracted fields of an alert that matches a runbook; None without a match."""
     try:

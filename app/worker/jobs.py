@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.models import Job, JobKind, TriageRecord
-from app.worker.correlate import close_on_resolution, join_open
+from app.worker.correlate import close_on_resolution, join_open, release_failed
 from app.worker.grouped import link_reply, member_resolved, refresh_report
-from app.worker.pipeline import WorkerDeps, investigate
+from app.worker.pipeline import InvestigationError, WorkerDeps, investigate
 from app.worker.ratings import record_rating
 from app.worker.resolved import note_resolution
 
@@ -45,7 +45,12 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
             refresh_report(joined.claim.channel, joined.claim.thread_ts, deps.store, deps.claims, deps.slack,
                            deps.correlation)
             return Outcome("", f"{joined.kind}: linked to the thread {joined.claim.thread_ts}")
-    record = investigate(job, deps)
+    try:
+        record = investigate(job, deps)
+    except InvestigationError:
+        if deps.claims is not None and job.kind is JobKind.ALERT:
+            release_failed(job, deps.claims)
+        raise
     if deps.claims is not None and job.kind is JobKind.ALERT:
         refresh_report(job.channel, job.thread_ts, deps.store, deps.claims, deps.slack, deps.correlation)
     return Outcome(record.id, record.status, record)

@@ -16,14 +16,16 @@ from pipeline_support import ALERT_TIME, CHANNEL, all_text, make_deps, scripted
 
 from app.fakes.dynamo_atomic import atomic_writes
 from app.fakes.slack_api import FakeSlackAPI
-from app.models import Alert, Job, JobKind
+from app.models import Alert, Job, JobKind, Usage
+from app.storage.claims import Spend
 from app.storage.claims_dynamo import DynamoClaimStore
 from app.storage.claims_sqlite import SQLiteClaimStore
 from app.storage.triage import DynamoTriageStore, SQLiteTriageStore
 from app.worker.correlate import Correlation
+from app.worker.cost import Prices
 from app.worker.jobs import Outcome, handle_job
-from app.worker.pipeline import WorkerDeps
-from app.worker.spend import SpendLimits
+from app.worker.pipeline import InvestigationError, WorkerDeps
+from app.worker.spend import SpendLimits, hold_budget, scopes
 
 STORM = Correlation(repeat_window=3600, storm_window=300, storm_threshold=2, archive_url="https://acme.slack.com/archives")
 
@@ -207,3 +209,34 @@ def test_concurrent_workers_racing_for_one_group_investigate_once(
             (line,) = replies(fake, job)
             assert link_to(leader) in line["text"]
     assert "Grouped: 8 alike alerts" in all_text(replies(fake, leader)[0]["blocks"])
+
+
+def test_a_failed_investigation_holds_no_claim(fake: FakeSlackAPI, deps: WorkerDeps) -> None:
+    fake.fail_next["chat.update"] = "channel_not_found"  # the report cannot replace the progress message
+    with pytest.raises(InvestigationError):
+        handle_job(alert_job(fake, healthcheck(17600001), 0), deps)
+
+    again = handle_job(alert_job(fake, healthcheck(17600001), 60), deps)
+    alike = handle_job(alert_job(fake, healthcheck(17600002), 70), deps)
+
+    assert again.record is not None and again.record.status == "ok"
+    assert alike.record is None and alike.status.startswith("storm")
+
+
+def test_a_channel_budget_refuses_while_the_workspace_has_room(tmp_path: Path) -> None:
+    store = SQLiteClaimStore(tmp_path / "claims.sqlite3")
+    limits = SpendLimits(tokens=1_000_000, channel_tokens=100_000)
+    job = Job(kind=JobKind.ALERT, event_id="e", team="T1", channel="C7", ts="1", thread_ts="1", alert=Alert())
+    prices = Prices(3.0, 15.0)
+
+    first = hold_budget(job, store, limits, 60_000, prices)
+    second = hold_budget(job, store, limits, 60_000, prices)
+
+    assert first.granted and not second.granted
+    assert "daily model budget of the channel <#C7> is spent" in second.note
+    workspace, channel = scopes(job)
+    assert (store.spend(workspace).tokens, store.spend(channel).tokens) == (60_000, 60_000)  # nothing kept back
+    assert first.settle(Usage(input_tokens=1000, output_tokens=200, total_tokens=1200)).startswith(
+        "today 1,200 tokens of 1,000,000 · $0.01"
+    )
+    assert store.spend(channel) == Spend(1200, pytest.approx(0.006))

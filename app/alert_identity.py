@@ -16,16 +16,21 @@ from app.slack.message import plain_text
 
 _RESOLVED = frozenset({"resolved", "recovered", "ok", "closed", "up", "cleared", "normal", "resolve", "recovery"})
 _STATE_WORDS = (
+    r"(?:alert|issue|incident|problem)\s+(?:closed|resolved|acknowledged|opened|created|activated|reopened)|"
+    r"new\s+(?:alert|issue|incident)|"
     r"re-?triggered|triggered|recovered|resolved(?:\s+in(?:\s+\d+\s*[dhms])+)?|firing|alarm|ok|warn|warning|"
-    r"no data|insufficient_data|problem|closed|acknowledged|activated|opened|open|new alert|alert|incident|"
+    r"no data|insufficient_data|problem|closed|acknowledged|activated|opened|open|alert|incident|"
     r"critical|high|medium|low|info|error|down|up|cleared|p[1-5]|sev-?[1-5]"
 )
+_FIRING = frozenset({"firing", "triggered", "retriggered", "re-triggered", "alarm", "problem", "activated", "down",
+                     "opened", "created", "reopened"})
 # one status or severity token at the start of a title: "[FIRING:3]", "[✅ Up]", "Resolved in 12m 4s:", "Critical:"
 _LEADING = re.compile(
     rf"^\s*(?:\[\s*(?P<bracket>(?:{_STATE_WORDS})(?::\s*\d+)?(?:,\s*\w+:\s*\d+)*)\s*\]"
     rf"|(?P<word>{_STATE_WORDS})\b\s*[:\-–|]|(?P<bare>{_STATE_WORDS})\s+(?=[#\[]))\s*",
     re.IGNORECASE,
 )
+_GENERIC = ("alert", "alerts", "notification", "notifications", "monitor", "new", "message", "from", "via", "bot")
 _BRACKET_STATE = re.compile(r"\[\W*(?P<state>up|down|pending|maintenance)\]", re.IGNORECASE)
 _EMOJI = re.compile(r"[\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+")
 _RESOLVED_EMOJI = ("✅", "🟢", "✔", ":white_check_mark:", ":large_green_circle:", ":heavy_check_mark:")
@@ -72,7 +77,7 @@ def is_resolved(title: str, text: str, labels: Mapping[str, str], colour: str, s
 def severity(labels: Mapping[str, str], title: str, text: str) -> str:
     """``critical``, ``high``, ``medium``, ``low`` or empty: the tool's own field first, then the words."""
     for key, value in labels.items():
-        if key.lower() in SEVERITY_KEYS:
+        if _is_severity_key(key):
             found = _severity_word(value)
             if found:
                 return found
@@ -89,7 +94,7 @@ def severity(labels: Mapping[str, str], title: str, text: str) -> str:
 
 def identity(title: str, text: str, source: str) -> str:
     """The alert's name: its headline without status, severity, counters and links, lower case."""
-    return _name(headline(title, text, source))
+    return _name(headline(title, text, source), source)
 
 
 def headline(title: str, text: str, source: str) -> str:
@@ -99,16 +104,21 @@ def headline(title: str, text: str, source: str) -> str:
     body that says something else.
     """
     if not _is_generic(_name(title), source):
-        return title
+        if _BRACKET_STATE.search(title):
+            return title
+        stated = next((line for line in text.splitlines() if _BRACKET_STATE.search(line)), "")
+        return stated or title  # an uptime monitor's "[name] [🔴 Down] …" line names the alert, whatever the title
     for line in text.splitlines():
         if not _is_generic(_name(line), source):
             return line
     return title
 
 
-def _name(title: str) -> str:
+def _name(title: str, source: str = "") -> str:
     line = _EMOJI.sub(" ", plain_text(title))
     line = re.sub(r"https?://\S+", " ", line)
+    if source:  # "[Opsgenie] Alert closed: …": the notifier's own name in brackets is not part of the alert's
+        line = re.sub(rf"^\s*\[{re.escape(source)}\]", " ", line, flags=re.IGNORECASE)
     while True:
         stripped = _LEADING.sub("", line, count=1).lstrip(" :-–|")
         if stripped == line:
@@ -123,7 +133,7 @@ def _name(title: str) -> str:
 
 def _is_generic(name: str, source: str) -> bool:
     rest = name
-    for word in (*source.lower().split(), "alert", "alerts", "notification", "monitor", "new", "message"):
+    for word in (*source.lower().split(), *_GENERIC):
         rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest)
     return not rest.strip(" .:-–|[]()")
 
@@ -141,13 +151,26 @@ def _title_state(title: str) -> bool | None:
         found = _LEADING.match(line)
         if not found or not found.group(0).strip():
             return None
-        token = (found.group("bracket") or found.group("word") or found.group("bare") or "")
-        first = re.split(r"[\s:]", token.strip().lower(), maxsplit=1)[0]
-        if first in _RESOLVED:
-            return True
-        if first in ("firing", "triggered", "retriggered", "re-triggered", "alarm", "problem", "activated", "down"):
-            return False
+        token = (found.group("bracket") or found.group("word") or found.group("bare") or "").strip().lower()
+        verdict = _token_state(token)
+        if verdict is not None:
+            return verdict
         line = line[found.end():]
+
+
+def _token_state(token: str) -> bool | None:
+    """``[FIRING:2, RESOLVED:1]`` is still firing; in a phrase ("Problem resolved") the resolved word decides."""
+    if re.match(r"firing\s*:", token):
+        return False
+    words = re.split(r"[\s:,]+", token)
+    if any(word in _RESOLVED for word in words):
+        return True
+    return False if any(word in _FIRING for word in words) else None
+
+
+def _is_severity_key(key: str) -> bool:
+    name = key.strip().lower()
+    return name in SEVERITY_KEYS or any(word in name.split() for word in ("severity", "priority", "urgency"))
 
 
 def _severity_word(value: str) -> str:

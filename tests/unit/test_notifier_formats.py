@@ -82,3 +82,36 @@ def test_severity_words(title: str, text: str, expected: str) -> None:
 def test_status_signals(title: str, text: str, colour: str, status: str) -> None:
     message = {"attachments": [{"title": title, "text": text, "color": colour}], "ts": "1"}
     assert normalise(message).status == status
+
+
+@pytest.mark.parametrize(
+    ("firing", "resolved"),
+    [
+        ("[Opsgenie] New alert: #8841 Scheduler pool full", "[Opsgenie] Alert closed: #8841 Scheduler pool full"),
+        ("Problem: Agent on runner-3 unreachable", "Problem resolved: Agent on runner-3 unreachable"),
+        ("[FIRING:2, RESOLVED:1] NodeDown (prod)", "[RESOLVED] NodeDown (prod)"),
+        ("Incident opened: Checkout latency", "Incident resolved: Checkout latency"),
+    ],
+)
+def test_titles_with_status_phrases_pair_up(firing: str, resolved: str) -> None:
+    fired = normalise({"username": "Opsgenie", "attachments": [{"title": firing}], "ts": "1"})
+    cleared = normalise({"username": "Opsgenie", "attachments": [{"title": resolved}], "ts": "2"})
+    assert (fired.status, cleared.status) == ("firing", "resolved")
+    assert alert_key(fired) == alert_key(cleared)
+
+
+def test_a_monitor_line_names_the_alert_even_without_a_known_source() -> None:
+    def kuma(line: str) -> dict[str, Any]:
+        return {"blocks": [{"type": "header", "text": {"type": "plain_text", "text": "Uptime Kuma Alert"}},
+                           {"type": "section", "text": {"type": "mrkdwn", "text": f"*Message*\n{line}"}}], "ts": "1"}
+
+    down, up, other = (normalise(kuma(line)) for line in ("[api] [🔴 Down] timeout", "[api] [✅ Up] 200 - OK",
+                                                           "[web] [🔴 Down] timeout"))
+    assert (down.status, up.status) == ("firing", "resolved")
+    assert alert_key(down) == alert_key(up) != alert_key(other)
+
+
+def test_a_severity_field_under_another_name_counts() -> None:
+    fields = [{"title": "Alert Severity", "value": "Sev-2"}]
+    alert = normalise({"attachments": [{"title": "Critically low disk", "fields": fields}], "ts": "1"})
+    assert alert.severity == "high"

@@ -30,6 +30,7 @@ _LEADING = re.compile(
     rf"|(?P<word>{_STATE_WORDS})\b\s*[:\-–|]|(?P<bare>{_STATE_WORDS})\s+(?=[#\[]))\s*",
     re.IGNORECASE,
 )
+_HEAD_LINES = 40  # body lines looked at for the alert's name
 _GENERIC = ("alert", "alerts", "notification", "notifications", "monitor", "new", "message", "from", "via", "bot")
 _BRACKET_STATE = re.compile(r"\[\W*(?P<state>up|down|pending|maintenance)\]", re.IGNORECASE)
 _EMOJI = re.compile(r"[\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+")
@@ -52,7 +53,7 @@ _SEVERITY_WORDS = {
     "information": "low", "informational": "low", "p4": "low", "p5": "low", "sev4": "low", "sev5": "low",
 }
 _SEVERITY_LINE = re.compile(
-    r"(?im)^\s*[•\-*]?\s*\**(?:severity|priority|urgency|level)\**\s*[:=]\s*\**\s*`?(\w[\w -]*)"
+    r"(?im)^[ \t]*[•\-*]?[ \t]*\**(?:severity|priority|urgency|level)\**[ \t]*[:=][ \t]*\**[ \t]*`?(\w[\w -]*)"
 )
 _SEVERITY_TOKEN = re.compile(r"(?i)\b(critical|warning|p[1-5]|sev-?[1-5])\b")
 _SEVERITY_PLACED = re.compile(r"(?i)(?:^|[\[(\s])(critical|high|warning|medium|low|info)(?=[\]):]|\s*$)")
@@ -103,12 +104,13 @@ def headline(title: str, text: str, source: str) -> str:
     That is the title, or, when the title only names the notifier ("Uptime Kuma Alert"), the first line of the
     body that says something else.
     """
+    lines = [line for line in text.splitlines() if line.strip()][:_HEAD_LINES]
     if not _is_generic(_name(title), source):
         if _BRACKET_STATE.search(title):
             return title
-        stated = next((line for line in text.splitlines() if _BRACKET_STATE.search(line)), "")
+        stated = next((line for line in lines if _BRACKET_STATE.search(line)), "")
         return stated or title  # an uptime monitor's "[name] [🔴 Down] …" line names the alert, whatever the title
-    for line in text.splitlines():
+    for line in lines:
         if not _is_generic(_name(line), source):
             return line
     return title

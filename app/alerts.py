@@ -19,7 +19,10 @@ from app.slack.message import field_pairs, links, message_text, plain_text
 __all__ = ["alert_key", "message_text", "normalise", "strip_mentions"]
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]+)?>")
-_LABEL_LINE = re.compile(r"^\s*[•\-*]\s+\*?([A-Za-z_][\w.\- ]{0,40}?)\*?\s*(?::|=)\*?\s+`?([^`\n]+?)`?\s*$", re.M)
+# Linear in the message: no part can run past its line, and the value cannot end where spaces could be retried.
+_LABEL_LINE = re.compile(
+    r"^[ \t]*[•\-*][ \t]+\*?([A-Za-z_][\w.\- ]{0,40}?)\*?[ \t]*[:=]\*?[ \t]+`?([^`\n]*[^`\s])`?[ \t\r]*$", re.M
+)
 
 
 def strip_mentions(text: str) -> str:

@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     runbooks.add_argument("text", nargs="?", metavar="SRC|TEXT",
                           help="source for check/list/test; alert text for match")
     runbooks.add_argument("--runbooks", metavar="SRC")
+    runbooks.add_argument("--batch", metavar="FILE", help="match: one alert text a line (- for stdin), JSON lines out")
     runbooks.add_argument("--json", action="store_true")
     runbooks.set_defaults(run=_runbooks)
     evals = commands.add_parser("eval", help="run evaluation scenarios and print a score table")
@@ -128,7 +129,7 @@ def _triage(args: argparse.Namespace, settings: Settings) -> int:
 def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
     from app.runbooks.commands import run_runbooks_command
 
-    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings)
+    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings, batch=args.batch)
 
 
 def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:

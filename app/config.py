@@ -58,6 +58,7 @@ class Settings(BaseSettings):
         description="When the model runs: always; only when the runbook reached no verdict; explain (a full "
         "investigation without a verdict, one turn without tools to explain a reached one); or never.",
     )
+    runbook_tiebreak: bool = Field(default=True, description="Let the model choose among close lexical runbooks.")
     max_turns: int = Field(default=8, ge=1, description="Agent turns per investigation.")
     max_total_tokens: int = Field(default=60_000, ge=1000, description="Tokens (input+output) per investigation.")
     timeout_seconds: float = Field(default=240.0, gt=0, description="Wall-clock budget of the agent.")

@@ -206,6 +206,10 @@ class TriageRecord(BaseModel):
     evidence: list[EvidenceResult] = Field(default_factory=list)
     report: TriageReport | None = None
     verdict: Verdict | None = Field(default=None, description="The runbook's verdict, reached without a model.")
+    probes: list[EvidenceResult] = Field(
+        default_factory=list, description="Probes of the entities the text named, when no runbook matched its words."
+    )
+    route: str = Field(default="", description="How the probes led to the runbook (or that they did not).")
     usage: Usage = Field(default_factory=Usage)
     blocked_calls: list[BlockedCall] = Field(default_factory=list)
     tool_calls: list[ToolCall] = Field(default_factory=list)

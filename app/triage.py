@@ -124,6 +124,8 @@ def _record_view(record: TriageRecord) -> dict[str, Any]:
         "input": input_view(record.job),
         "runbook": {"id": record.runbook_id, "title": record.runbook_title} if record.runbook_id else None,
         "follows": record.follows or None,
+        "route": record.route,
+        "probes": [item.model_dump(mode="json") for item in record.probes],
         "evidence": [item.model_dump(mode="json") for item in record.evidence],
         "mode": record.mode,
         "model": record.model,

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.runbooks.logic import Example, Fact, FactName, VerdictCase
+from app.runbooks.pattern import PatternError, compile_pattern
 
 _FIELD = re.compile(r"^(text|title|source|labels\.[A-Za-z0-9_.-]+)$")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -21,8 +22,8 @@ TIME_ARGS = frozenset({"since", "until", "StartTime", "EndTime", "startTime", "e
 
 def _compiles(value: str) -> str:
     try:
-        re.compile(value)
-    except re.error as exc:
+        compile_pattern(value)
+    except PatternError as exc:
         raise ValueError(f"invalid regex {value!r}: {exc}") from exc
     return value
 

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from app.runbooks.bounds import BoundError, check_expansion, size_problem
 from app.runbooks.logic import Example, FactSpec, VerdictCase
 from app.runbooks.logic_check import logic_problems
 from app.runbooks.model import FRONT_MATTER_KEYS, RELATIVE_TIME, TIME_ARGS, EvidenceSpec, MatchRule, Runbook
@@ -65,6 +66,8 @@ def parse_runbook(item: RunbookFile, tool_names: frozenset[str] | None = None) -
     """
     if item.error:
         raise RunbookError([Problem(item.path, item.error)])
+    if too_big := size_problem(len(item.text.encode("utf-8", "replace"))):
+        raise RunbookError([Problem(item.path, too_big)])
     found = _FRONT_MATTER.match(item.text)
     if found is None:
         raise RunbookError([Problem(item.path, "no YAML front matter (the file must start with a '---' line)")])
@@ -98,7 +101,11 @@ def id_line(item: RunbookFile) -> int | None:
 def _load_yaml(path: str, text: str) -> tuple[yaml.Node | None, Any]:
     try:
         tree = yaml.compose(text, Loader=_LOADER)
+        check_expansion(tree)
         return tree, yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    except BoundError as exc:
+        line = None if exc.line is None else exc.line + _FIRST_LINE
+        raise RunbookError([Problem(path, str(exc), line)]) from exc
     except yaml.MarkedYAMLError as exc:
         start, found = exc.context_mark, exc.problem_mark  # where the construct began, where it broke
         mark = start or found

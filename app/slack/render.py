@@ -52,6 +52,7 @@ def report_blocks(record: TriageRecord, ratings: Sequence[Rating] = ()) -> list[
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": _cut(report.title, 150) or "Report"}},
         *_note_blocks(record, language),
+        *_route_blocks(record),
         _section(f"*{text('cause', language)}*\n{escape(report.cause)}"),
     ]
     if report.findings:
@@ -147,18 +148,30 @@ def _note_blocks(record: TriageRecord, language: Language) -> list[dict[str, Any
     return notes
 
 
+def _route_blocks(record: TriageRecord) -> list[dict[str, Any]]:
+    """``🧭 job 5521 → exit_reason: CannotPullContainerError → runbook ecs-001 → close (step 2)``."""
+    if not record.route:
+        return []
+    line = record.route
+    verdict = record.verdict
+    if verdict is not None and verdict.case is not None:
+        line += f" → {verdict.decision.value} (step {verdict.step})"
+    return [_context(f":compass: {escape(line)}")]
+
+
 def _evidence_blocks(record: TriageRecord, language: Language) -> list[dict[str, Any]]:
-    if not record.evidence:
+    steps = [*record.probes, *record.evidence]
+    if not steps:
         return []
     head = f"*{text('evidence', language)}*"
     sections: list[str] = [head]
-    for position, item in enumerate(record.evidence):
+    for position, item in enumerate(steps):
         line = _evidence_line(item, language)
         if len(sections[-1]) + len(line) + 1 <= MAX_SECTION_CHARS - 100:
             sections[-1] += "\n" + line
             continue
         if len(sections) == MAX_EVIDENCE_SECTIONS:
-            left = len(record.evidence) - position
+            left = len(steps) - position
             sections[-1] += "\n" + text("more_steps", language, count=left, ref=record.id)
             break
         sections.append(line)

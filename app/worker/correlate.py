@@ -16,14 +16,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from app.alerts import alert_key
 from app.models import Job, JobKind
-from app.runbooks.catalog import extract_fields, load_catalog
+from app.runbooks.catalog import Catalog, extract_fields
 from app.runbooks.model import Runbook
-from app.runbooks.source import RunbookSource
 from app.storage.claims import Claim, ClaimStore, Member
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,9 @@ def repeat_name(job: Job) -> str:
     return f"repeat:{job.channel}:{alert_key(job.alert)}"
 
 
-def join_open(job: Job, claims: ClaimStore, source: RunbookSource, settings: Correlation) -> Joined | None:
+def join_open(
+    job: Job, claims: ClaimStore, catalog: Callable[[], Catalog], settings: Correlation
+) -> Joined | None:
     """Join the open investigation this firing alert belongs to; None when the job must be investigated itself."""
     if job.kind is not JobKind.ALERT or job.alert.status != "firing":
         return None
@@ -78,7 +80,7 @@ def join_open(job: Job, claims: ClaimStore, source: RunbookSource, settings: Cor
             return Joined(repeat, "repeat", {})
     if settings.storm_window <= 0:
         return None
-    found = storm_of(job, source)
+    found = storm_of(job, catalog)
     if found is None:
         return None
     group, fields = found
@@ -113,10 +115,10 @@ def release_failed(job: Job, claims: ClaimStore) -> None:
         claims.close(group.name)
 
 
-def storm_of(job: Job, source: RunbookSource) -> tuple[str, dict[str, str]] | None:
+def storm_of(job: Job, catalog: Callable[[], Catalog]) -> tuple[str, dict[str, str]] | None:
     """The storm claim name and extracted fields of an alert that matches a runbook; None without a match."""
     try:
-        match = load_catalog(source).match(job.alert)
+        match = catalog().match(job.alert)
     except Exception as exc:  # the investigation will say what is wrong with the catalog; never group blindly
         logger.warning("no storm grouping for %s: catalog not loaded: %s", job.event_id, exc)
         return None

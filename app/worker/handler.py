@@ -88,6 +88,7 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
         ),
         model=partial(model_from_spec, settings.model, settings),  # a fresh model per investigation
         model_spec=settings.model,
+        tiebreak=settings.runbook_tiebreak,
         budget=Budget(settings.max_turns, settings.max_total_tokens, settings.timeout_seconds),
         evidence_timeout=settings.evidence_timeout_seconds,
         progress_interval=settings.progress_interval_seconds,

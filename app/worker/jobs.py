@@ -39,7 +39,7 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
     if job.kind is JobKind.ALERT and job.alert.status == "resolved":
         return _resolution(job, deps)
     if deps.claims is not None:
-        joined = join_open(job, deps.claims, deps.source, deps.correlation)
+        joined = join_open(job, deps.claims, deps.catalog, deps.correlation)
         if joined is not None:
             link_reply(job, joined, deps.slack, deps.correlation)
             refresh_report(joined.claim.channel, joined.claim.thread_ts, deps.store, deps.claims, deps.slack,

@@ -17,9 +17,11 @@ from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
 from app.models import EvidenceResult, Job, TriageRecord, TriageReport, Usage
-from app.runbooks.catalog import Catalog, extract_fields, load_catalog
+from app.runbooks.catalog import Catalog, extract_fields
+from app.runbooks.loader import CatalogLoader
 from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.source import RunbookSource
+from app.runbooks.tiebreak import select_runbook
 from app.slack import render
 from app.slack.poster import Poster, SlackPostError
 from app.slack.texts import text
@@ -31,6 +33,7 @@ from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
 from app.worker.progress import AgentProgress, Progress, runbook_line, step_line, verdict_line
 from app.worker.report import evidence_report, verdict_report
+from app.worker.route import find_route
 from app.worker.spend import SpendLimits, hold_budget
 from app.worker.verdicts import runbook_verdict, stored
 from tools.redact import redact
@@ -64,6 +67,14 @@ class WorkerDeps:
     claims: ClaimStore | None = None  # repeats and storms join open investigations; None investigates every alert
     correlation: Correlation = field(default_factory=Correlation)
     spend_limits: SpendLimits = field(default_factory=SpendLimits)
+    catalogs: CatalogLoader | None = None
+    tiebreak: bool = True
+
+    def catalog(self) -> Catalog:
+        """The catalog at the source's current revision, parsed once per revision."""
+        if self.catalogs is None:
+            self.catalogs = CatalogLoader(self.source)
+        return self.catalogs.load()
 
 
 def new_reference() -> str:
@@ -98,18 +109,25 @@ def _run(
     job: Job, deps: WorkerDeps, record: TriageRecord, progress: Progress, progress_ts: str, started: float
 ) -> None:
     with _timed(record, "runbooks"):
-        catalog = load_catalog(deps.source)
+        catalog = deps.catalog()
         earlier = earlier_record(job, deps.store)
-        runbook = _runbook(job, catalog, earlier)
+        runbook = _runbook(job, catalog, earlier, deps, record)
     record.notes += _catalog_notes(catalog)
     if earlier is not None:
         record.follows = earlier.id
         progress.show("earlier", text("continuing", progress.language, ref=earlier.id))
     if runbook is not None:
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
-    progress.show("runbook", runbook_line(runbook, progress.language))
     registry = deps.tools(catalog)
     fields = extract_fields(runbook, job.alert) if runbook is not None else {}
+    if earlier is None and _by_words_alone(job, catalog, runbook):
+        with _timed(record, "probes"):
+            routed, routed_fields = _routed(job, catalog, registry, deps, record, progress)
+        if routed is not None:
+            runbook, fields = routed, routed_fields
+        elif runbook is not None:
+            record.route = ""  # the words' runbook stands; the probes stay as evidence
+    progress.show("runbook", runbook_line(runbook, progress.language))
     with _timed(record, "evidence"):
         continuing = earlier is not None and runbook is not None and earlier.runbook_id == runbook.id
         record.evidence = [] if continuing else _evidence(job, runbook, fields, registry, deps, progress)
@@ -128,14 +146,42 @@ def _run(
     deps.store.put(record)
 
 
-def _runbook(job: Job, catalog: Catalog, earlier: TriageRecord | None) -> Runbook | None:
+def _by_words_alone(job: Job, catalog: Catalog, runbook: Runbook | None) -> bool:
+    """No runbook, or one found by shared words only (no rule): what the text names may say better."""
+    if runbook is None:
+        return True
+    match = catalog.match(job.alert)
+    return match is not None and match.kind == "lexical"
+
+
+def _routed(
+    job: Job, catalog: Catalog, registry: ToolRegistry, deps: WorkerDeps, record: TriageRecord, progress: Progress
+) -> tuple[Runbook | None, dict[str, str]]:
+    """No runbook matched the words: probe the entities the text names, and match what the probes found."""
+    route = find_route(job.alert, catalog, registry, timeout=deps.evidence_timeout, refuse=registry.refusal)
+    record.probes, record.route = stored(route.probes), route.line()
+    if record.route:
+        progress.show("route", f"🧭 {render.escape(record.route)}")
+    if route.runbook is not None:
+        runbook = route.runbook
+        record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
+    elif not route.entities:
+        record.probes, record.route = [], ""
+    return route.runbook, route.fields
+
+
+def _runbook(
+    job: Job, catalog: Catalog, earlier: TriageRecord | None, deps: WorkerDeps, record: TriageRecord
+) -> Runbook | None:
     """A follow-up keeps the runbook of the earlier answer; anything else is matched afresh."""
     if earlier is not None and earlier.runbook_id:
         kept = catalog.get(earlier.runbook_id)
         if kept is not None:
             return kept
-    match = catalog.match(job.alert)
-    return match.runbook if match else None
+    selection = select_runbook(catalog, job.alert, deps.model if deps.tiebreak else None)
+    if selection.note:
+        record.notes.append(selection.note)
+    return selection.runbook
 
 
 def _catalog_notes(catalog: Catalog) -> list[str]:
@@ -202,7 +248,7 @@ def _report(
     progress.show("agent", text("reasoning", language))
     context = earlier_findings(earlier) if earlier else ""
     prompt = investigation_prompt(
-        job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language,
+        job, runbook, [*record.probes, *record.evidence], _thread_so_far(job, deps), earlier=context, language=language,
         verdict=record.verdict, explain=explain,
     )
     tools, budget = (ToolRegistry([]), explain_budget(deps.budget)) if explain else (registry, deps.budget)

@@ -115,3 +115,17 @@ def test_a_severity_field_under_another_name_counts() -> None:
     fields = [{"title": "Alert Severity", "value": "Sev-2"}]
     alert = normalise({"attachments": [{"title": "Critically low disk", "fields": fields}], "ts": "1"})
     assert alert.severity == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Uptime Alert\n" + "\n" * 40_000 + "x", "Severity:" + " " * 40_000, "\n" * 40_000 + "Severity: high",
+        "has " * 10_000,
+    ],
+    ids=["generic title over blank lines", "severity line of spaces", "blank lines", "many sentences"],
+)
+def test_status_severity_and_key_finish_on_40000_characters(text: str) -> None:
+    alert = normalise({"username": "Uptime", "text": text, "ts": "1"})
+    assert alert.status == "firing"
+    assert len(alert_key(alert)) == 24

@@ -72,7 +72,20 @@ def _parser() -> argparse.ArgumentParser:
     spend.add_argument("--date", metavar="DATE", type=_date, help="another day (YYYY-MM-DD, UTC)")
     spend.add_argument("--json", action="store_true")
     spend.set_defaults(run=_spend)
+    actions = commands.add_parser("actions", help="the audit of proposed and executed runbook actions")
+    actions.add_argument("action", choices=["log"])
+    actions.add_argument("--json", action="store_true")
+    actions.set_defaults(run=_actions)
     return parser
+
+
+def _actions(args: argparse.Namespace, settings: Settings) -> int:
+    from app.actions.log import log_json, log_lines
+    from app.storage.actions import action_store_from_settings
+
+    proposals = action_store_from_settings(settings).all()
+    print(log_json(proposals) if args.json else "\n".join(log_lines(proposals)))
+    return 0
 
 
 def _date(value: str) -> datetime:

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     )
     # Hand-off and state
     worker_function: str = Field(default="", description="Worker Lambda name; empty runs the worker in-process.")
+    verify_max_wait_seconds: float = Field(
+        default=300.0, ge=0, description="Longest wait before an executed action's verification (its 'after')."
+    )
+    executor_function: str = Field(
+        default="", description="Executor Lambda name (approved runbook actions); empty runs them in-process."
+    )
     idempotency_table: str = Field(default="", description="DynamoDB table for event dedupe; empty uses SQLite.")
     idempotency_ttl_seconds: int = Field(default=3600, ge=60, description="How long an event id is remembered.")
     triage_table: str = Field(default="", description="DynamoDB table for triage records; empty uses SQLite.")
@@ -108,7 +114,7 @@ class Settings(BaseSettings):
     )
     # Slack experience
     progress_interval_seconds: float = Field(
-        default=1.0, ge=0.2, description="Least time between two updates of the progress message."
+        default=1.2, ge=0.2, description="Least time between two updates of the progress message (Tier 3: 50/min)."
     )
     price_input_usd_per_mtok: float = Field(
         default=3.0, ge=0, description="Price of a million input tokens (USD), for the cost in the report footer."

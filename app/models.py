@@ -20,6 +20,10 @@ class JobKind(StrEnum):
     ALERT = "alert"
     QUESTION = "question"
     RATING = "rating"
+    APPROVAL = "approval"
+    HOME = "home"
+    COMMAND = "command"
+    DRAFT = "draft"
 
 
 class Alert(BaseModel):
@@ -66,6 +70,30 @@ class Rating(BaseModel):
     rated_at: float = Field(description="When the person rated (epoch seconds); the newest rating wins.")
 
 
+class ApprovalClick(BaseModel):
+    """A click on a proposed action's Approve or Reject button, bound to the message it was clicked on."""
+
+    record_id: str = Field(min_length=1)
+    proposal_id: str = Field(min_length=1)
+    user: str = Field(min_length=1)
+    approve: bool
+    channel: str = Field(min_length=1)
+    message_ts: str = Field(min_length=1)
+    clicked_at: float
+
+
+class SlackRequest(BaseModel):
+    """What a Slack surface asked for: the App Home, a slash command, the draft button or a message shortcut."""
+
+    action: Literal["home", "match", "status", "draft", "shortcut"]
+    text: str = Field(default="", description="The slash command's argument (the text to match).")
+    response_url: str = Field(default="", description="Where an ephemeral answer goes (commands, shortcuts).")
+    record_id: str = Field(default="", description="The report a draft is made from.")
+
+
+_REQUEST_KINDS = frozenset({"home", "command", "draft"})
+
+
 class Job(BaseModel):
     """The unit of work the ingress hands to the worker."""
 
@@ -79,11 +107,17 @@ class Job(BaseModel):
     alert: Alert
     in_thread: bool = Field(default=False, description="A question asked inside an existing thread.")
     rating: Rating | None = Field(default=None, description="The rating to store, for rating jobs.")
+    approval: ApprovalClick | None = Field(default=None, description="The click to check, for approval jobs.")
+    request: SlackRequest | None = Field(default=None, description="What a Slack surface asked for.")
 
     @model_validator(mode="after")
     def _rating_jobs_carry_a_rating(self) -> Job:
         if (self.kind is JobKind.RATING) != (self.rating is not None):
             raise ValueError("a rating job needs a rating, and only a rating job has one")
+        if (self.kind is JobKind.APPROVAL) != (self.approval is not None):
+            raise ValueError("an approval job needs a click, and only an approval job has one")
+        if self.kind.value in _REQUEST_KINDS and self.request is None:
+            raise ValueError(f"a {self.kind.value} job needs a request")
         return self
 
 
@@ -113,6 +147,9 @@ class TriageReport(BaseModel):
     recommended_action: str = Field(description="The next step, citing the runbook step that justifies it.")
     decision: Decision = Field(description="close, monitor, escalate, act, or unknown.")
     confidence: Literal["low", "medium", "high"] = Field(description="How sure the cause is.")
+    proposed_action: str | None = Field(
+        default=None, description="Id of one of the runbook's declared actions to propose to a person, or null."
+    )
 
 
 StepStatus = Literal["ok", "skipped", "error", "blocked", "timeout"]
@@ -190,6 +227,41 @@ class Verdict(BaseModel):
         return self.case is not None
 
 
+ProposalStatus = Literal["proposed", "approved", "rejected", "expired", "executed", "verified", "unverified", "failed"]
+
+
+class AuditEntry(BaseModel):
+    """One step in a proposal's life: who did what, when, and what came of it (redacted)."""
+
+    at: datetime = Field(default_factory=utcnow)
+    event: str
+    by: str = ""
+    detail: str = ""
+
+
+class Proposal(BaseModel):
+    """A runbook action proposed for approval: the exact call, its risk, who may approve, until when."""
+
+    id: str
+    record_id: str
+    runbook_id: str
+    action_id: str
+    title: str
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    risk: str = ""
+    fields: dict[str, Any] = Field(default_factory=dict, description="The values the call and verification use.")
+    approvers: list[str] = Field(default_factory=list)
+    usergroups: list[str] = Field(default_factory=list)
+    expires_at: datetime
+    proposed_by: Literal["verdict", "model"] = "verdict"
+    status: ProposalStatus = "proposed"
+    channel: str = ""
+    message_ts: str = ""
+    thread_ts: str = ""
+    history: list[AuditEntry] = Field(default_factory=list)
+
+
 class TriageRecord(BaseModel):
     """Everything stored about one investigation, keyed by its reference id."""
 
@@ -210,6 +282,7 @@ class TriageRecord(BaseModel):
         default_factory=list, description="Probes of the entities the text named, when no runbook matched its words."
     )
     route: str = Field(default="", description="How the probes led to the runbook (or that they did not).")
+    proposal: Proposal | None = Field(default=None, description="The runbook action proposed for approval.")
     usage: Usage = Field(default_factory=Usage)
     blocked_calls: list[BlockedCall] = Field(default_factory=list)
     tool_calls: list[ToolCall] = Field(default_factory=list)

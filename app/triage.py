@@ -133,6 +133,7 @@ def _record_view(record: TriageRecord) -> dict[str, Any]:
         "notes": record.notes,
         "report": record.report.model_dump(mode="json") if record.report else None,
         "verdict": record.verdict.model_dump(mode="json") if record.verdict else None,
+        "proposal": record.proposal.model_dump(mode="json") if record.proposal else None,
         "usage": record.usage.model_dump(mode="json"),
         "blocked_calls": [call.model_dump(mode="json") for call in record.blocked_calls],
         "tool_calls": [call.model_dump(mode="json") for call in record.tool_calls],

@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
@@ -15,7 +16,15 @@ from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from app.ingress.events import Identity, alert_job, question_job
-from app.ingress.interactions import RATE_ACTION, rated_target, rating_job_from_action, rating_job_from_view
+from app.ingress.interactions import (
+    APPROVAL_ACTION,
+    RATE_ACTION,
+    approval_job_from_action,
+    rated_target,
+    rating_job_from_action,
+    rating_job_from_view,
+)
+from app.ingress.surfaces import add_surface_listeners
 from app.models import Job
 from app.slack.rating_blocks import DETAIL_ACTION, MODAL_CALLBACK, SubmissionError, rating_modal
 
@@ -60,6 +69,8 @@ def build_app(
         if job is not None:
             _start_once(start_job, job)
 
+    add_surface_listeners(app, partial(_start_once, start_job))
+
     @app.event(re.compile(".*"))
     def on_other_event() -> None:
         """Acknowledge events the bot does not act on, so Slack does not retry them."""
@@ -77,6 +88,11 @@ def _add_rating_listeners(app: App, start_job: StartJob, client: WebClient) -> N
     @app.action(RATE_ACTION)
     def on_rate(ack: Ack, body: dict[str, Any]) -> None:
         _start_once(start_job, rating_job_from_action(body, time.time()))
+        ack()
+
+    @app.action(APPROVAL_ACTION)
+    def on_approval(ack: Ack, body: dict[str, Any]) -> None:
+        _start_once(start_job, approval_job_from_action(body, time.time()))
         ack()
 
     @app.action(DETAIL_ACTION)

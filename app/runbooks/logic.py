@@ -88,6 +88,7 @@ class ExampleExpectation(_Strict):
     decision: Literal["close", "monitor", "escalate", "act", "unknown"]
     step: StepRef | None = None
     cause: str | None = None
+    propose: str | None = Field(default=None, description="The action id the verdict must propose; 'none' for none.")
 
 
 class Example(_Strict):

@@ -61,3 +61,7 @@ def _example_problems(runbook: Runbook) -> Iterator[LogicProblem]:
         step = example.expect.step
         if step is not None and step not in procedure:
             yield f"step {step} is not in the procedure", ("examples", index, "expect", "step")
+        declared = {action.id for action in runbook.actions} | {"none"}
+        if example.expect.propose is not None and example.expect.propose not in declared:
+            yield f"{example.expect.propose!r} is no action of this runbook (or 'none')", ("examples", index,
+                                                                                          "expect", "propose")

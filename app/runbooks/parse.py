@@ -11,6 +11,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from app.runbooks.actions import ActionSpec
+from app.runbooks.actions_check import action_problems
 from app.runbooks.bounds import BoundError, check_expansion, size_problem
 from app.runbooks.logic import Example, FactSpec, VerdictCase
 from app.runbooks.logic_check import logic_problems
@@ -26,6 +28,7 @@ _ALLOWED = {
     "facts": frozenset(FactSpec.model_fields),
     "verdicts": frozenset(VerdictCase.model_fields),
     "examples": frozenset(Example.model_fields),
+    "actions": frozenset(ActionSpec.model_fields),
 }
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: ten times faster
 Loc = Sequence[str | int]
@@ -84,7 +87,7 @@ def parse_runbook(item: RunbookFile, tool_names: frozenset[str] | None = None) -
                  ("body", "path", "link") if key in meta]
     problems += _step_problems(item.path, runbook, lines, tool_names)
     problems += [Problem(item.path, message, lines.of(loc), ".".join(str(part) for part in loc))
-                 for message, loc in logic_problems(runbook)]
+                 for message, loc in [*logic_problems(runbook), *action_problems(runbook, tool_names)]]
     if problems:
         raise RunbookError(problems)
     return runbook

@@ -57,6 +57,12 @@ def test_runbook(runbook: Runbook) -> RunbookTests:
             problems.append(f"step is {verdict.step or 'none'}, expected {expect.step}")
         if expect.cause is not None and expect.cause.lower() not in verdict.cause.lower():
             problems.append(f"cause {verdict.cause!r} does not contain {expect.cause!r}")
+        if expect.propose is not None:
+            proposed = next((a.id for a in runbook.actions if a.proposes(verdict.decision.value, verdict.case)), "none")
+            if verdict.case is None:
+                proposed = "none"
+            if proposed != expect.propose:
+                problems.append(f"proposes {proposed}, expected {expect.propose}")
         outcome.results.append(ExampleResult(runbook.id, example.name, verdict, tuple(problems)))
     outcome.uncovered = [index for index in range(len(runbook.verdicts)) if index not in reached]
     return outcome

@@ -1,15 +1,19 @@
-"""What the worker does with each kind of job: investigate, note a resolution, or store a rating."""
+"""What the worker does with each kind of job: investigate, note a resolution, store a rating, or serve a surface."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.actions.approval import handle_click
 from app.models import Job, JobKind, TriageRecord
 from app.worker.correlate import close_on_resolution, join_open, release_failed
 from app.worker.grouped import link_reply, member_resolved, refresh_report
 from app.worker.pipeline import InvestigationError, WorkerDeps, investigate
 from app.worker.ratings import record_rating
 from app.worker.resolved import note_resolution
+from app.worker.surfaces import handle_request, investigate_shortcut
+
+_SURFACES = frozenset({JobKind.HOME, JobKind.COMMAND, JobKind.DRAFT})
 
 
 @dataclass(frozen=True)
@@ -36,8 +40,22 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
         ratings = record_rating(job.rating, deps.slack, deps.store)
         count = len(ratings)
         return Outcome(job.rating.record_id, f"rated ({count} rating{'' if count == 1 else 's'})")
+    if job.kind is JobKind.APPROVAL and job.approval is not None:
+        if deps.approvals is None:
+            return Outcome(job.approval.proposal_id, "refused: actions are not configured")
+        return Outcome(job.approval.proposal_id, handle_click(job.approval, deps.approvals))
+    if job.kind in _SURFACES:
+        return Outcome(job.request.record_id if job.request else "", handle_request(job, deps))
+    if job.request is not None and job.request.action == "shortcut":
+        record = investigate_shortcut(job, deps)
+        return Outcome(record.id, record.status, record)
     if job.kind is JobKind.ALERT and job.alert.status == "resolved":
         return _resolution(job, deps)
+    return _investigation(job, deps)
+
+
+def _investigation(job: Job, deps: WorkerDeps) -> Outcome:
+    """Join an open investigation (a repeat or a storm), or investigate and show who joined since."""
     if deps.claims is not None:
         joined = join_open(job, deps.claims, deps.catalog, deps.correlation)
         if joined is not None:

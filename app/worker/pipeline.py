@@ -8,23 +8,26 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 from strands.models import Model
 
+from app.actions.approval import ApprovalDeps
+from app.actions.propose import propose_for
 from app.agent.investigator import Budget, explain_budget, run_agent
 from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
-from app.models import EvidenceResult, Job, TriageRecord, TriageReport, Usage
+from app.models import EvidenceResult, Job, TriageRecord, TriageReport, Usage, utcnow
 from app.runbooks.catalog import Catalog, extract_fields
 from app.runbooks.loader import CatalogLoader
 from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.source import RunbookSource
 from app.runbooks.tiebreak import select_runbook
 from app.slack import render
+from app.slack.live import LiveStatus
 from app.slack.poster import Poster, SlackPostError
 from app.slack.texts import text
+from app.storage.actions import ActionStore
 from app.storage.claims import ClaimStore
 from app.storage.triage import TriageStore
 from app.worker.correlate import Correlation
@@ -60,8 +63,12 @@ class WorkerDeps:
     model_spec: str = "none"
     budget: Budget = field(default_factory=Budget)
     evidence_timeout: float = 20.0
-    progress_interval: float = 1.0
+    progress_interval: float = 1.2
     prices: Prices = field(default_factory=Prices)
+    actions: ActionStore | None = None
+    """Where proposals of runbook actions are kept; None proposes nothing."""
+    approvals: ApprovalDeps | None = None
+    """How Approve and Reject clicks are checked and handed to the executor."""
     model_runs: str = "always"
     """When the model runs: always, no-verdict, explain or never (see Settings.model_runs)."""
     claims: ClaimStore | None = None  # repeats and storms join open investigations; None investigates every alert
@@ -92,16 +99,20 @@ def investigate(job: Job, deps: WorkerDeps) -> TriageRecord:
     language = detect_language(job.alert.full_text())
     started = time.perf_counter()
     progress: Progress | None = None
+    live: LiveStatus | None = None
     try:
         progress_ts = deps.slack.post(job.channel, job.thread_ts, render.progress_text(record.id, [], language))
-        send = partial(deps.slack.update, job.channel, progress_ts)
-        progress = Progress(send, record.id, language, interval=deps.progress_interval)
+        live = LiveStatus(deps.slack, job.channel, job.thread_ts, progress_ts)  # never raises
+        progress = Progress(live.send, record.id, language, interval=deps.progress_interval)
         _run(job, deps, record, progress, progress_ts, started)
     except Exception as exc:
         if progress is not None:
             progress.stop()
         _fail(job, deps, record, exc, language)
         raise InvestigationError(f"investigation {record.id} failed: {exc}") from exc
+    finally:
+        if live is not None:
+            live.clear()
     return record
 
 
@@ -137,6 +148,11 @@ def _run(
         progress.show("verdict", verdict_line(record.verdict, progress.language))
     with _timed(record, "agent"):
         _report(job, deps, record, runbook, registry, progress, earlier)
+    record.proposal = propose_for(record, runbook, fields, message_ts=progress_ts, now=utcnow())
+    if record.proposal is not None and deps.actions is not None:
+        deps.actions.put(record.proposal)
+    elif record.proposal is not None:
+        record.proposal = None  # nowhere to keep it: never show buttons that cannot be honoured
     record.evidence = stored(record.evidence)
     record.usage.estimated_cost_usd = estimate_cost(record.usage, deps.prices)
     record.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)

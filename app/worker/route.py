@@ -29,6 +29,8 @@ SIGNAL_KEYS = frozenset({
 })
 """Keys whose values say what happened to an entity: these are matched against the runbooks."""
 MAX_SIGNAL_CHARS = 4000
+MAX_FIELD_TEXT_CHARS = 20_000
+"""How much of the probes' data (as ``key: value`` lines) the applied runbook's fields are extracted from."""
 _MAX_DEPTH = 12
 
 
@@ -69,7 +71,9 @@ def find_route(
         return route
     given = {name: value for entity in entities for name, value in entity.fields.items()}
     route.runbook, route.reason = match.runbook, match.reason
-    route.fields = {**extract_fields(match.runbook, probed), **given}
+    facts = "\n".join(line for item in probes for line in _flat(item.data, ""))[:MAX_FIELD_TEXT_CHARS]
+    found = alert.model_copy(update={"text": "\n".join([alert.text, *signals, facts])})
+    route.fields = {**extract_fields(match.runbook, found), **given}
     return route
 
 
@@ -118,6 +122,20 @@ def _values(value: Any, owner: str, depth: int = 0) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value[:50]:
             yield from _values(item, owner, depth + 1)
+
+
+def _flat(value: Any, key: str, depth: int = 0) -> Iterator[str]:
+    """Every scalar of the data as a ``key: value`` line (a queue's name as ``queue: gpu``)."""
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _flat(item, str(name), depth + 1)
+    elif isinstance(value, list):
+        for item in value[:50]:
+            yield from _flat(item, key, depth + 1)
+    elif value is not None and key:
+        yield f"{key}: {value}"
 
 
 def _short(text: str, limit: int = 140) -> str:

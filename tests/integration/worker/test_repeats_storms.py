@@ -212,9 +212,15 @@ def test_concurrent_workers_racing_for_one_group_investigate_once(
 
 
 def test_a_failed_investigation_holds_no_claim(fake: FakeSlackAPI, deps: WorkerDeps) -> None:
-    fake.fail_next["chat.update"] = "channel_not_found"  # the report cannot replace the progress message
+    tools = deps.tools
+
+    def broken(catalog: Any) -> Any:
+        raise RuntimeError("the tool clients could not be built")
+
+    deps.tools = broken
     with pytest.raises(InvestigationError):
         handle_job(alert_job(fake, healthcheck(17600001), 0), deps)
+    deps.tools = tools
 
     again = handle_job(alert_job(fake, healthcheck(17600001), 60), deps)
     alike = handle_job(alert_job(fake, healthcheck(17600002), 70), deps)

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     runbooks.add_argument("--runbooks", metavar="SRC")
     runbooks.add_argument("--batch", metavar="FILE", help="match: one alert text a line (- for stdin), JSON lines out")
     runbooks.add_argument("--json", action="store_true")
+    runbooks.add_argument("--deploy-config", metavar="FILE", type=Path,
+                          help="check: also report the evidence steps this deployment's scope would refuse")
     runbooks.set_defaults(run=_runbooks)
     evals = commands.add_parser("eval", help="run evaluation scenarios and print a score table")
     evals.add_argument("dir", metavar="DIR", type=Path)
@@ -72,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     spend.add_argument("--date", metavar="DATE", type=_date, help="another day (YYYY-MM-DD, UTC)")
     spend.add_argument("--json", action="store_true")
     spend.set_defaults(run=_spend)
+    dlq = commands.add_parser("dlq", help="inspect and re-invoke the worker's dead letters")
+    dlq.add_argument("action", choices=["replay"])
+    dlq.add_argument("--queue-url", required=True, metavar="URL", help="stack output DeadLetterQueueUrl")
+    dlq.add_argument("--function", required=True, metavar="NAME", help="stack output WorkerFunctionName")
+    dlq.add_argument("--max", type=int, default=50, metavar="N", help="letters to handle at most (default 50)")
+    dlq.add_argument("--dry-run", action="store_true", help="list the letters and leave them in the queue")
+    dlq.add_argument("--region", metavar="REGION", help="the stack's region (default: AIOPS_AWS_REGION)")
+    dlq.set_defaults(run=_dlq)
     actions = commands.add_parser("actions", help="the audit of proposed and executed runbook actions")
     actions.add_argument("action", choices=["log"])
     actions.add_argument("--json", action="store_true")
@@ -142,7 +152,8 @@ def _triage(args: argparse.Namespace, settings: Settings) -> int:
 def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
     from app.runbooks.commands import run_runbooks_command
 
-    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings, batch=args.batch)
+    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings, batch=args.batch,
+                                deploy_config=args.deploy_config)
 
 
 def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -187,6 +198,18 @@ def _spend(args: argparse.Namespace, settings: Settings) -> int:
 
     print(spend_output(spend_view(settings, args.team, args.channel, args.date), args.json))
     return 0
+
+
+def _dlq(args: argparse.Namespace, settings: Settings) -> int:
+    import boto3
+
+    from app.dlq import replay_command
+
+    region = args.region or settings.aws_region
+    return replay_command(
+        queue_url=args.queue_url, function=args.function, limit=args.max, dry_run=args.dry_run,
+        sqs=boto3.client("sqs", region_name=region), lambda_client=boto3.client("lambda", region_name=region),
+    )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ project's dependencies and the ``app`` and ``tools`` packages. The ingress folde
 ``app.ingress.handler`` imports: the ``app`` modules it loads and the distributions they come from, pinned to the
 versions installed here, less the AWS SDK that the Lambda Python runtime provides. Byte code (all of the ingress,
 the bot's own modules in the worker, to keep it under its size target) is compiled with unchecked hashes, so it
-stays valid when the deployment zip resets file times.
+stays valid when the deployment zip resets file times. Byte code is compiled by a Python 3.11 interpreter (this one
+when it is 3.11, else ``python3.11`` on the PATH or ``--python``), so the build works whatever the local Python.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.interpreter import PYTHON_VERSION, AssetBuildError, byte_compiler, compile_with
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "build" / "assets"
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
-PYTHON_VERSION = "3.11"
 PROJECT = "runbook-aiops"
 # The Lambda Python runtime ships boto3 and its dependencies; the ingress uses those (the worker brings its own).
 RUNTIME_SDK = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"})
@@ -40,10 +42,6 @@ import {entry}
 files = {{name: getattr(module, "__file__", None) for name, module in list(sys.modules.items()) if name not in before}}
 print(json.dumps({{name: path for name, path in files.items() if path}}))
 """
-
-
-class AssetBuildError(Exception):
-    """An asset cannot be built: pip failed, or this interpreter cannot compile byte code for the runtime."""
 
 
 @dataclass(frozen=True)
@@ -139,10 +137,14 @@ def constraints() -> list[str]:
     return sorted(pins.values())
 
 
-def build(plan: AssetPlan, out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM) -> Path:
-    """Build (or reuse, when nothing changed) the asset folder ``out/platform/plan.name``."""
-    if f"{sys.version_info.major}.{sys.version_info.minor}" != PYTHON_VERSION:
-        raise AssetBuildError(f"build assets with Python {PYTHON_VERSION}: byte code must match the Lambda runtime")
+def build(
+    plan: AssetPlan, out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM, python: str | None = None
+) -> Path:
+    """Build (or reuse, when nothing changed) the asset folder ``out/platform/plan.name``.
+
+    ``python`` is the Python 3.11 interpreter that compiles the byte code (see ``byte_compiler``).
+    """
+    compiler = byte_compiler(python)
     target = out / platform / plan.name
     stamp = target.with_name(f"{plan.name}.stamp")
     fingerprint = _fingerprint(plan, platform)
@@ -155,7 +157,7 @@ def build(plan: AssetPlan, out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATF
         (target / source).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / source, target / source)
     shutil.rmtree(target / "bin", ignore_errors=True)  # console scripts: nothing runs them in Lambda
-    _compile(target, plan)
+    _compile(target, plan, compiler)
     stamp.write_text(fingerprint, encoding="utf-8")
     return target
 
@@ -183,20 +185,24 @@ def _pip_install(plan: AssetPlan, target: Path, platform: str, out: Path) -> Non
         raise AssetBuildError(f"pip could not install the {plan.name} asset for {platform}:\n{done.stderr[-3000:]}")
 
 
-def _compile(target: Path, plan: AssetPlan) -> None:
+def _compile(target: Path, plan: AssetPlan, compiler: str = sys.executable) -> None:
     if plan.compile_all:
         files: Iterable[Path] = target.rglob("*.py")
     else:
         files = [target / path for path in (*plan.sources, *plan.compile_site) if path.endswith(".py")]
-    compile_tree(target, files)
+    compile_tree(target, files, compiler)
 
 
-def compile_tree(root: Path, files: Iterable[Path]) -> int:
+def compile_tree(root: Path, files: Iterable[Path], python: str = sys.executable) -> int:
     """Compile ``files`` under ``root`` to byte code that is used without checking the source's time stamp.
+
+    ``python`` is the interpreter whose byte code is written; another than this one compiles in a subprocess.
 
     Returns:
         How many files were compiled; files that are not valid Python 3.11 stay source only.
     """
+    if python != sys.executable:
+        return compile_with(python, root, files)
     compiled = 0
     for path in files:
         if not path.is_file():
@@ -249,11 +255,13 @@ def installed(folder: Path) -> dict[str, str]:
     return found
 
 
-def build_all(out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM) -> dict[str, Path]:
-    """Both assets for one platform."""
+def build_all(
+    out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM, python: str | None = None
+) -> dict[str, Path]:
+    """Both assets for one platform, their byte code compiled by ``python`` (see ``byte_compiler``)."""
     return {
-        "ingress": build(ingress_plan(import_closure("app.ingress.handler")), out, platform),
-        "worker": build(worker_plan(), out, platform),
+        "ingress": build(ingress_plan(import_closure("app.ingress.handler")), out, platform, python),
+        "worker": build(worker_plan(), out, platform, python),
     }
 
 
@@ -263,10 +271,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("command", choices=["build"])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--platform", default=LAMBDA_PLATFORM, help="'host' for this machine's platform")
+    parser.add_argument("--python", help=f"the Python {PYTHON_VERSION} that compiles byte code (default: this "
+                        f"interpreter when it is {PYTHON_VERSION}, else python{PYTHON_VERSION} on the PATH)")
     args = parser.parse_args(argv)
     platform = host_platform() if args.platform == "host" else args.platform
     try:
-        folders = build_all(args.out, platform)
+        folders = build_all(args.out, platform, args.python)
     except AssetBuildError as exc:
         raise SystemExit(f"error: {exc}") from exc
     for name, folder in folders.items():

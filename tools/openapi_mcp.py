@@ -30,6 +30,7 @@ from strands.tools.mcp import MCPClient
 from strands.types.tools import AgentTool
 
 from app.config import ConfigError, Settings, load_secret
+from tools.api_auth import auth_headers, same_origin
 from tools.redact import redact
 
 logger = logging.getLogger(__name__)
@@ -92,11 +93,12 @@ def api_client(
     base_url: str,
     token: str,
     *,
+    header: str = "",
     timeout: float = HTTP_TIMEOUT_SECONDS,
     transport: httpx2.AsyncBaseTransport | None = None,
 ) -> httpx2.AsyncClient:
-    """The HTTP client the tools call the API with: the bearer token on every request, a short timeout."""
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    """The HTTP client the tools call the API with: its credential on every request (see tools.api_auth)."""
+    headers = {**auth_headers({"token": token, "header": header}), "Accept": "application/json"}
     return httpx2.AsyncClient(base_url=base_url, headers=headers, timeout=timeout, transport=transport)
 
 
@@ -235,10 +237,12 @@ def server_from_settings(settings: Settings, *, transport: httpx2.AsyncBaseTrans
     if not settings.jobs_api_spec:
         raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
     try:
-        spec = load_spec(settings.jobs_api_spec)
+        secret = load_secret(settings, settings.jobs_api_secret_name, required=("token",))
+        with httpx.Client(headers=auth_headers(secret), timeout=HTTP_TIMEOUT_SECONDS) as authed:
+            own = settings.jobs_api_base_url and same_origin(settings.jobs_api_spec, settings.jobs_api_base_url)
+            spec = load_spec(settings.jobs_api_spec, http=authed if own else None)  # the key stays on its host
         base_url = settings.jobs_api_base_url or _first_server(spec)
-        token = load_secret(settings, settings.jobs_api_secret_name, required=("token",))["token"]
-        client = api_client(base_url, token, transport=transport)
+        client = api_client(base_url, secret["token"], header=secret.get("header", ""), transport=transport)
         return build_server(spec, client, extra_operations=settings.jobs_api_extra_operations)
     except SpecError as exc:
         raise ConfigError(str(exc)) from exc

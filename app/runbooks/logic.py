@@ -96,6 +96,8 @@ class Example(_Strict):
 
     name: str = Field(min_length=1)
     fields: dict[str, str] = Field(default_factory=dict)
+    alert: dict[str, Any] = Field(default_factory=dict)
+    """What ``alert.FIELD`` reads: the alert's ``time`` (ISO-8601), ``title``, ``text``, ``source``, ``labels``."""
     steps: dict[str, Any] = Field(default_factory=dict)
     expect: ExampleExpectation
 

@@ -46,7 +46,7 @@ def test_runbook(runbook: Runbook) -> RunbookTests:
     reached: set[int] = set()
     for example in runbook.examples:
         steps = {step_id: StepData(data=data) for step_id, data in example.steps.items()}
-        verdict = decide(runbook, steps, example.fields, {})
+        verdict = decide(runbook, steps, example.fields, example.alert)
         if verdict.case is not None:
             reached.add(verdict.case)
         problems = []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.metadata as metadata
+import shutil
+import sys
 import tomllib
 from pathlib import Path
 
@@ -11,7 +13,9 @@ import pytest
 from infra.assets import (
     REPO_ROOT,
     RUNTIME_SDK,
+    AssetBuildError,
     AssetPlan,
+    byte_compiler,
     compile_tree,
     constraints,
     import_closure,
@@ -92,3 +96,25 @@ def test_installed_reads_the_distributions_of_a_folder(tmp_path: Path) -> None:
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: Some_Package\nVersion: 1.2.3\n")
     assert installed(tmp_path) == {"some-package": "1.2.3"}
+
+
+def test_another_interpreter_writes_byte_code_of_its_own_version(tmp_path: Path) -> None:
+    other = shutil.which("python3.11")
+    if other is None or Path(other).resolve() == Path(sys.executable).resolve():
+        pytest.skip("needs a python3.11 on the PATH besides this interpreter")
+    (tmp_path / "pkg").mkdir()
+    source = tmp_path / "pkg" / "mod.py"
+    source.write_text("VALUE = 42\n")
+
+    assert compile_tree(tmp_path, [source], byte_compiler(other)) == 1
+    assert [path.name for path in (tmp_path / "pkg" / "__pycache__").iterdir()] == ["mod.cpython-311.pyc"]
+
+
+def test_a_byte_compiler_of_another_version_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "python3.12"
+    fake.write_text("#!/bin/sh\necho 3.12\n")
+    fake.chmod(0o755)
+    with pytest.raises(AssetBuildError, match="is not Python 3.11"):
+        byte_compiler(str(fake))
+    with pytest.raises(AssetBuildError, match="install Python 3.11 or pass --python"):
+        byte_compiler(str(tmp_path / "missing"))

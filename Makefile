@@ -39,6 +39,7 @@ test: lint typecheck unit
 
 bench: setup
 	PYTHONPATH=. $(BIN)/python bench/run.py
+	PYTHONPATH=. $(BIN)/python bench/burst.py
 	$(BIN)/python bench/model_tokens.py
 	$(BIN)/python -m bench.assets
 	$(BIN)/pytest -q -m assets tests/infra

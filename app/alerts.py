@@ -12,32 +12,17 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from app.alert_identity import identity, is_resolved, severity
 from app.models import Alert
 from app.slack.message import field_pairs, links, message_text, plain_text
 
 __all__ = ["alert_key", "message_text", "normalise", "strip_mentions"]
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]+)?>")
-_STATUS_PREFIX = re.compile(
-    r"^\s*(?:\[(?P<bracket>[A-Za-z_]+)(?::\d+)?\]|(?P<word>re-triggered|triggered|recovered|resolved|"
-    r"firing|alarm|ok|warn|warning|no data|insufficient_data)\b\s*[:\-]?)\s*",
-    re.IGNORECASE,
-)
-_RESOLVED_WORDS = frozenset({"resolved", "recovered", "ok"})
-_STATE_KEYS = ("state", "new state", "status", "newstatevalue")
-_SEVERITY_KEYS = ("severity", "priority", "urgency", "level", "sev")
-_SEVERITY_WORDS = {
-    "critical": "critical", "crit": "critical", "fatal": "critical", "emergency": "critical", "p1": "critical",
-    "sev1": "critical", "high": "high", "error": "high", "major": "high", "p2": "high", "sev2": "high",
-    "warning": "medium", "warn": "medium", "medium": "medium", "moderate": "medium", "p3": "medium",
-    "sev3": "medium", "low": "low", "minor": "low", "info": "low", "p4": "low", "p5": "low", "sev4": "low",
-}
-_SEVERITY_IN_TEXT = re.compile(r"(?i)\b(critical|high|warning|medium|low|info|p[1-5]|sev-?[1-4])\b")
 # Linear in the message: no part can run past its line, and the value cannot end where spaces could be retried.
 _LABEL_LINE = re.compile(
     r"^[ \t]*[•\-*][ \t]+\*?([A-Za-z_][\w.\- ]{0,40}?)\*?[ \t]*[:=]\*?[ \t]+`?([^`\n]*[^`\s])`?[ \t\r]*$", re.M
 )
-_GREEN = ("good", "#2eb886", "#36a64f", "#28a745", "#2fa44f", "#7cd197")
 
 
 def strip_mentions(text: str) -> str:
@@ -53,32 +38,27 @@ def normalise(message: dict[str, Any]) -> Alert:
     labels = _labels(message, text)
     title = _title(message, first, text)
     found_links = links(message)
+    source = _source(message, first)
     return Alert(
         title=title,
         text=text,
-        source=_source(message, first),
+        source=source,
         labels=labels,
-        severity=_severity(labels, title, text),
+        severity=severity(labels, title, text),
         time=_time(first.get("ts") or message.get("ts")),
         link=found_links[0] if found_links else "",
-        status="resolved" if _is_resolved(title, labels, first) else "firing",
+        status="resolved" if is_resolved(title, text, labels, _colour(attachments), source) else "firing",
         poster=str(message.get("bot_id") or message.get("user") or ""),
     )
 
 
 def alert_key(alert: Alert) -> str:
-    """The same key for an alert's firing and resolved notifications: poster, source and title without the status.
+    """The same key for an alert's firing and resolved notifications: poster, source and the alert's name.
 
     The poster is the posting bot's id, which Slack sets; the source is a display name any integration can set,
     so a resolved note from another bot with the same name and title does not match.
     """
-    title = plain_text(alert.title).lower()
-    while True:
-        stripped = _STATUS_PREFIX.sub("", title, count=1)
-        if stripped == title:
-            break
-        title = stripped
-    basis = f"{alert.poster}|{alert.source.lower()}|{title.strip()}"
+    basis = f"{alert.poster}|{alert.source.lower()}|{identity(alert.title, alert.text, alert.source)}"
     return hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 
@@ -113,24 +93,9 @@ def _source(message: dict[str, Any], first: dict[str, Any]) -> str:
     )
 
 
-def _severity(labels: dict[str, str], title: str, text: str) -> str:
-    for key, value in labels.items():
-        if key.lower() in _SEVERITY_KEYS:
-            word = value.strip().lower().replace("-", "")
-            if word in _SEVERITY_WORDS:
-                return _SEVERITY_WORDS[word]
-    found = _SEVERITY_IN_TEXT.search(title) or _SEVERITY_IN_TEXT.search(text)
-    return _SEVERITY_WORDS.get(found.group(1).lower().replace("-", ""), "") if found else ""
-
-
-def _is_resolved(title: str, labels: dict[str, str], first: dict[str, Any]) -> bool:
-    found = _STATUS_PREFIX.match(title)
-    if found and (found.group("bracket") or found.group("word") or "").lower() in _RESOLVED_WORDS:
-        return True
-    for key, value in labels.items():
-        if key.lower() in _STATE_KEYS and value.strip().lower() in _RESOLVED_WORDS:
-            return True
-    return str(first.get("color") or "").lower() in _GREEN
+def _colour(attachments: list[dict[str, Any]]) -> str:
+    """The first attachment colour (Slack stores it without ``#``)."""
+    return next((str(a["color"]) for a in attachments if a.get("color")), "")
 
 
 def _time(ts: Any) -> datetime:

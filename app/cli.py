@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     ratings.add_argument("--since", metavar="DATE", type=_date, help="only replies made on or after DATE (YYYY-MM-DD)")
     ratings.add_argument("--png", metavar="FILE", type=Path, help="also draw the chart into FILE")
     ratings.set_defaults(run=_ratings)
+    spend = commands.add_parser("spend", help="the day's model spend against the daily budgets")
+    spend.add_argument("--team", default="", metavar="TEAM", help="Slack workspace id (default: the local one)")
+    spend.add_argument("--channel", default="", metavar="CHANNEL", help="also show one channel's spend")
+    spend.add_argument("--date", metavar="DATE", type=_date, help="another day (YYYY-MM-DD, UTC)")
+    spend.add_argument("--json", action="store_true")
+    spend.set_defaults(run=_spend)
     dlq = commands.add_parser("dlq", help="inspect and re-invoke the worker's dead letters")
     dlq.add_argument("action", choices=["replay"])
     dlq.add_argument("--queue-url", required=True, metavar="URL", help="stack output DeadLetterQueueUrl")
@@ -186,6 +192,13 @@ def _ratings(args: argparse.Namespace, settings: Settings) -> int:
         print(f"aiops ratings report: no chart written: {exc}", file=sys.stderr)
         return 1
     print(f"\nchart written to {args.png}")
+    return 0
+
+
+def _spend(args: argparse.Namespace, settings: Settings) -> int:
+    from app.spend_report import spend_output, spend_view
+
+    print(spend_output(spend_view(settings, args.team, args.channel, args.date), args.json))
     return 0
 
 

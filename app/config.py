@@ -126,6 +126,21 @@ class Settings(BaseSettings):
     price_output_usd_per_mtok: float = Field(
         default=15.0, ge=0, description="Price of a million output tokens (USD), for the cost in the report footer."
     )
+    # Repeats, storms and the daily model budget
+    repeat_window_seconds: float = Field(
+        default=3600.0, ge=0, description="The same alert firing again this soon joins its investigation; 0: off."
+    )
+    storm_window_seconds: float = Field(
+        default=300.0, ge=0, description="Alike alerts (same runbook, other fields) this soon are grouped; 0: off."
+    )
+    storm_threshold: int = Field(default=2, ge=2, description="The how-many-th alike alert is the first to join.")
+    slack_archive_url: str = Field(
+        default="https://slack.com/archives", description="Base of thread links (https://WORKSPACE.slack.com/archives)."
+    )
+    daily_budget_tokens: int = Field(default=0, ge=0, description="Model tokens per workspace and UTC day; 0: none.")
+    daily_budget_usd: float = Field(default=0.0, ge=0, description="Model dollars per workspace and UTC day; 0: none.")
+    channel_daily_budget_tokens: int = Field(default=0, ge=0, description="Model tokens per channel and day; 0: none.")
+    channel_daily_budget_usd: float = Field(default=0.0, ge=0, description="Model dollars per channel and day; 0: off.")
 
     @field_validator("alert_channels", "aws_read_services", "github_repos", mode="before")
     @classmethod

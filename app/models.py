@@ -292,3 +292,4 @@ class TriageRecord(BaseModel):
     reply_ts: str = ""
     runbook_link: str = ""
     follows: str = Field(default="", description="Reference of the earlier record a follow-up continued from.")
+    spend: str = Field(default="", description="The day's model spend after this run, shown in the footer.")

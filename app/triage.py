@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.alerts import normalise
+from app.alerts import alert_key, normalise
 from app.config import Settings
 from app.ingress.events import Identity, question_job
 from app.ingress.interactions import InteractionError, rating_job_from_action, rating_job_from_view
@@ -111,15 +111,23 @@ def _alert_summary(alert: Alert) -> str:
 def outcome_json(job: Job, outcome: Outcome) -> str:
     """The machine-readable view of what the worker did with a job: the investigation, or the input and result."""
     record = outcome.record
-    view = _record_view(record) if record is not None and record.job == job else {"input": job.model_dump(mode="json")}
+    view = _record_view(record) if record is not None and record.job == job else {"input": input_view(job)}
     view["outcome"] = {"reference": outcome.reference, "status": outcome.status}
     return json.dumps(redact_data(view), indent=2, ensure_ascii=False)
+
+
+def input_view(job: Job) -> dict[str, Any]:
+    """The job as JSON; an alert's also carries its same-alert ``key`` (firing and resolved notifications share it)."""
+    view = job.model_dump(mode="json")
+    if job.kind is JobKind.ALERT:
+        view["key"] = alert_key(job.alert)
+    return view
 
 
 def _record_view(record: TriageRecord) -> dict[str, Any]:
     return {
         "reference": record.id,
-        "input": record.job.model_dump(mode="json"),
+        "input": input_view(record.job),
         "runbook": {"id": record.runbook_id, "title": record.runbook_title} if record.runbook_id else None,
         "follows": record.follows or None,
         "route": record.route,

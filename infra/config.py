@@ -48,6 +48,25 @@ class Budget(_Strict):
     evidence_timeout_seconds: int = Field(default=20, ge=1)
 
 
+class Scaling(_Strict):
+    """How many investigations run at once, and how long a burst beyond that waits in Lambda's async queue."""
+
+    worker_concurrency: int = Field(default=10, ge=1, le=1000)
+    max_event_age_minutes: int = Field(default=360, ge=1, le=360)
+
+
+class AlertHandling(_Strict):
+    """Repeats, storms and the daily model budget (the AIOPS_ settings of the same names)."""
+
+    repeat_window_seconds: int = Field(default=3600, ge=0)
+    storm_window_seconds: int = Field(default=300, ge=0)
+    storm_threshold: int = Field(default=2, ge=2)
+    daily_budget_tokens: int = Field(default=0, ge=0)
+    daily_budget_usd: float = Field(default=0.0, ge=0)
+    channel_daily_budget_tokens: int = Field(default=0, ge=0)
+    channel_daily_budget_usd: float = Field(default=0.0, ge=0)
+
+
 class Prices(_Strict):
     """US dollars per million tokens of the deployed model (AIOPS_PRICE_*): the reports' and metrics' costs."""
 
@@ -129,6 +148,8 @@ class DeployConfig(_Strict):
     worker: FunctionSize = FunctionSize(memory_mb=1024, timeout_seconds=600)
     worker_vpc: WorkerNetwork | None = None
     budget: Budget = Budget()
+    scaling: Scaling = Scaling()
+    alerts: AlertHandling = AlertHandling()
     prices: Prices = Prices()
     alarms: AlarmLimits = AlarmLimits()
     investigation: InvestigationScope = InvestigationScope()

@@ -59,6 +59,7 @@ class FunctionSpec:
     environment: dict[str, str]
     log_retention_days: int
     layers: tuple[lambda_.ILayerVersion, ...] = ()
+    reserved_concurrency: int | None = None
     network: WorkerNetwork | None = None
 
 
@@ -94,6 +95,7 @@ class BotFunction(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             environment=spec.environment,
             layers=list(spec.layers),
+            reserved_concurrent_executions=spec.reserved_concurrency,
         )
         self.log_group.grant_write(self.role)
         if spec.network is not None:

@@ -60,6 +60,7 @@ class StateTables(Construct):
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),
+            time_to_live_attribute="expires",  # claims on open investigations expire; records have no such field
             removal_policy=RemovalPolicy.RETAIN,
         )
 

@@ -20,7 +20,6 @@ from infra.state import BotState
 
 WORKER_HANDLER = "app.worker.handler.lambda_handler"
 WORKER_CREDENTIALS = ("slack", "github", "jobs-api", "google")
-MAX_EVENT_AGE = Duration.hours(1)
 
 
 class Worker(Construct):
@@ -42,6 +41,7 @@ class Worker(Construct):
             code=code, handler=WORKER_HANDLER, size=config.worker,
             environment=worker_environment(config, wiring),
             log_retention_days=config.log_retention_days, layers=layers, network=config.worker_vpc,
+            reserved_concurrency=config.scaling.worker_concurrency,
         ))
         self.function = self.bot.function
         self._grant(config, state)
@@ -50,7 +50,9 @@ class Worker(Construct):
             retention_period=Duration.days(14),
         )
         self.function.configure_async_invoke(
-            retry_attempts=0, max_event_age=MAX_EVENT_AGE, on_failure=destinations.SqsDestination(self.dead_letters)
+            retry_attempts=0,  # a failed investigation told its thread; throttled events are retried regardless
+            max_event_age=Duration.minutes(config.scaling.max_event_age_minutes),  # how long a burst may wait
+            on_failure=destinations.SqsDestination(self.dead_letters),
         )
         self.alarm = self._alarm()
 
@@ -60,6 +62,8 @@ class Worker(Construct):
             allow("ReadOwnSecrets", SECRET_READ, own_secrets),
             allow("WriteTriageRecords", TRIAGE_ACTIONS, [state.tables.triage.table_arn]),
             allow("StartApprovedActions", ["lambda:InvokeFunction"], [self.executor.function_arn]),
+            allow("CloseClaims", ["dynamodb:DeleteItem"], [state.tables.triage.table_arn],
+                  **{"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CLAIM#*"]}}),
             *bedrock_invoke(config),
             *read_statements(config.investigation),
             *guard_denies(own_secrets),

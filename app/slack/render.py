@@ -104,6 +104,8 @@ def footer(record: TriageRecord) -> str:
     parts.append(text("tokens", language, count=record.usage.total_tokens))
     parts.append(_cost(record.usage.estimated_cost_usd))
     parts.append(f"model `{record.model}`")
+    if record.spend:
+        parts.append(escape(record.spend))
     return " · ".join(parts)
 
 

@@ -24,10 +24,14 @@ from app.runbooks.catalog import Catalog
 from app.runbooks.source import source_from_spec
 from app.slack.poster import Poster, SlackPoster
 from app.storage.actions import action_store_from_settings
+from app.storage.claim_stores import claims_from_settings
+from app.storage.claims import ClaimStore
 from app.storage.triage import TriageStore, store_from_settings
+from app.worker.correlate import Correlation
 from app.worker.cost import Prices
 from app.worker.jobs import Outcome, handle_job
 from app.worker.pipeline import WorkerDeps, investigate
+from app.worker.spend import SpendLimits
 from app.worker.telemetry import SERVICE, observe, worker_metrics
 from app.worker.toolsets import investigation_tools
 from tools.registry import ToolRegistry, ToolSet
@@ -66,7 +70,11 @@ class Worker:
 
 
 def build_worker(
-    settings: Settings, *, slack_client: WebClient | None = None, store: TriageStore | None = None
+    settings: Settings,
+    *,
+    slack_client: WebClient | None = None,
+    store: TriageStore | None = None,
+    claims: ClaimStore | None = None,
 ) -> Worker:
     """Compose the worker from settings; clients can be passed in instead."""
     if slack_client is None:
@@ -74,6 +82,7 @@ def build_worker(
         slack_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
     model_from_spec(settings.model, settings)  # fail at cold start on a bad spec, not on the first alert
     deps = worker_deps(settings, slack=SlackPoster(slack_client), store=store or store_from_settings(settings))
+    deps.claims = claims or claims_from_settings(settings)
     if deps.actions is not None:
         actions, poster = deps.actions, deps.slack
 
@@ -99,6 +108,8 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
         progress_interval=settings.progress_interval_seconds,
         prices=Prices(settings.price_input_usd_per_mtok, settings.price_output_usd_per_mtok),
         model_runs=settings.model_runs,
+        correlation=correlation_settings(settings),
+        spend_limits=spend_limits(settings),
         actions=action_store_from_settings(settings),
     )
 
@@ -110,6 +121,22 @@ def worker_tools(settings: Settings) -> Callable[[Catalog], ToolRegistry]:
         result_max_chars=settings.tool_result_max_chars,
         jobs_api=_jobs_api_tools(settings),  # the in-process MCP server, started once per cold start
         investigation=investigation_tools(settings),  # Cloud Logging, AWS and GitHub clients, built once
+    )
+
+
+def correlation_settings(settings: Settings) -> Correlation:
+    """When repeats and storms join an open investigation."""
+    return Correlation(
+        settings.repeat_window_seconds, settings.storm_window_seconds, settings.storm_threshold,
+        settings.slack_archive_url,
+    )
+
+
+def spend_limits(settings: Settings) -> SpendLimits:
+    """The daily model budgets."""
+    return SpendLimits(
+        settings.daily_budget_tokens, settings.daily_budget_usd, settings.channel_daily_budget_tokens,
+        settings.channel_daily_budget_usd,
     )
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from app.actions.approval import handle_click
 from app.models import Job, JobKind, TriageRecord
 from app.redacted import redacted_job
-from app.worker.pipeline import WorkerDeps, investigate
+from app.worker.correlate import close_on_resolution, join_open, release_failed
+from app.worker.grouped import link_reply, member_resolved, refresh_report
+from app.worker.pipeline import InvestigationError, WorkerDeps, investigate
 from app.worker.ratings import misplaced_rating, record_rating
 from app.worker.resolved import note_resolution
 from app.worker.surfaces import handle_request, investigate_shortcut
@@ -57,9 +59,37 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
         record = investigate_shortcut(job, deps)
         return Outcome(record.id, record.status, record)
     if job.kind is JobKind.ALERT and job.alert.status == "resolved":
-        earlier = note_resolution(job, deps.slack, deps.store)
-        if earlier is None:
-            return Outcome("", "resolved, no earlier investigation")
-        return Outcome(earlier.id, "resolved, noted in the earlier thread", earlier)
-    record = investigate(job, deps)
+        return _resolution(job, deps)
+    return _investigation(job, deps)
+
+
+def _investigation(job: Job, deps: WorkerDeps) -> Outcome:
+    """Join an open investigation (a repeat or a storm), or investigate and show who joined since."""
+    if deps.claims is not None:
+        joined = join_open(job, deps.claims, deps.catalog, deps.correlation)
+        if joined is not None:
+            link_reply(job, joined, deps.slack, deps.correlation)
+            refresh_report(joined.claim.channel, joined.claim.thread_ts, deps.store, deps.claims, deps.slack,
+                           deps.correlation)
+            return Outcome("", f"{joined.kind}: linked to the thread {joined.claim.thread_ts}")
+    try:
+        record = investigate(job, deps)
+    except InvestigationError:
+        if deps.claims is not None and job.kind is JobKind.ALERT:
+            release_failed(job, deps.claims)
+        raise
+    if deps.claims is not None and job.kind is JobKind.ALERT:
+        refresh_report(job.channel, job.thread_ts, deps.store, deps.claims, deps.slack, deps.correlation)
     return Outcome(record.id, record.status, record)
+
+
+def _resolution(job: Job, deps: WorkerDeps) -> Outcome:
+    """Note a resolution in the thread that investigated the alert, and free its claims."""
+    closed = close_on_resolution(job, deps.claims) if deps.claims is not None else None
+    earlier = note_resolution(job, deps.slack, deps.store)
+    if earlier is not None:
+        return Outcome(earlier.id, "resolved, noted in the earlier thread", earlier)
+    if closed is not None and closed.thread_ts != closed.origin_ts:
+        member_resolved(job, closed, deps.slack)
+        return Outcome("", f"resolved, noted in the grouped thread {closed.thread_ts}")
+    return Outcome("", "resolved, no earlier investigation")

@@ -17,7 +17,7 @@ from app.agent.investigator import Budget, explain_budget, run_agent
 from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
-from app.models import EvidenceResult, Job, TriageRecord, TriageReport, utcnow
+from app.models import EvidenceResult, Job, TriageRecord, TriageReport, Usage, utcnow
 from app.runbooks.catalog import Catalog, extract_fields
 from app.runbooks.loader import CatalogLoader
 from app.runbooks.model import EvidenceSpec, Runbook
@@ -28,7 +28,9 @@ from app.slack.live import LiveStatus
 from app.slack.poster import Poster, SlackPostError
 from app.slack.texts import text
 from app.storage.actions import ActionStore
+from app.storage.claims import ClaimStore
 from app.storage.triage import TriageStore
+from app.worker.correlate import Correlation
 from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
@@ -36,6 +38,7 @@ from app.worker.model_build import built_model
 from app.worker.progress import AgentProgress, Progress, runbook_line, step_line, verdict_line
 from app.worker.report import evidence_report, verdict_report
 from app.worker.route import find_route
+from app.worker.spend import SpendLimits, hold_budget
 from app.worker.verdicts import runbook_verdict, stored
 from tools.redact import redact
 from tools.registry import ToolRegistry
@@ -69,6 +72,9 @@ class WorkerDeps:
     """How Approve and Reject clicks are checked and handed to the executor."""
     model_runs: str = "always"
     """When the model runs: always, no-verdict, explain or never (see Settings.model_runs)."""
+    claims: ClaimStore | None = None  # repeats and storms join open investigations; None investigates every alert
+    correlation: Correlation = field(default_factory=Correlation)
+    spend_limits: SpendLimits = field(default_factory=SpendLimits)
     catalogs: CatalogLoader | None = None
     tiebreak: bool = True
 
@@ -249,9 +255,11 @@ def _report(
     reached = record.verdict is not None and record.verdict.reached
     skip = _model_skipped(deps, reached, language)
     model, failure = (None, "") if skip else built_model(deps.model)
-    if model is None:
+    hold = hold_budget(job, deps.claims, deps.spend_limits, deps.budget.max_total_tokens, deps.prices, model)
+    if model is None or not hold.granted:
         note = text("model_failed", language, error=failure) if failure else text("no_model_configured", language)
-        record.mode, record.model_note = "evidence-only", skip or note
+        record.mode = "evidence-only"
+        record.model_note = skip or hold.note or note
         record.report = _without_model(job, runbook, earlier, language, record)
         return
     explain = reached and deps.model_runs == "explain"
@@ -269,8 +277,10 @@ def _report(
         note = text("model_failed", language, error=redact(f"{type(exc).__name__}: {exc}"))
         record.mode, record.model_note = "evidence-only", note
         record.report = _without_model(job, runbook, earlier, language, record)
+        record.spend = hold.settle(Usage())
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
+    record.spend = hold.settle(outcome.usage)
     record.blocked_calls, record.tool_calls, record.model_note = outcome.blocked, outcome.calls, outcome.note
 
 

@@ -65,8 +65,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, 
     (folder / "aws.yaml").write_text(yaml.safe_dump(calls).replace("'{{now-2m|ms}}'", "{{now-2m|ms}}"),
                                      encoding="utf-8")
     state = tmp_path_factory.mktemp("state")
+    # each test's alert needs its own report with proposal buttons: alike alerts are not grouped here
     settings = Settings(runbooks=str(RUNBOOKS), state_dir=state, alert_channels=(CHANNEL,),
-                        verify_max_wait_seconds=0)
+                        verify_max_wait_seconds=0, storm_window_seconds=0, repeat_window_seconds=0)
     with scenario_world(folder, settings) as world_settings:
         yield world_settings, folder
 

@@ -173,3 +173,20 @@ def test_invalid_settings_exit_with_2(monkeypatch: pytest.MonkeyPatch, capsys: p
     assert main(["runbooks", "list"]) == 2
 
     assert capsys.readouterr().err.startswith("aiops: invalid AIOPS_ settings")
+
+
+def test_triage_json_shows_the_same_alert_key_for_firing_and_resolved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "notifiers" / "zabbix.json"
+    problem, resolved, other = (case["message"] for case in json.loads(fixtures.read_text(encoding="utf-8")))
+    keys = []
+    for number, message in enumerate((problem, resolved, other)):
+        path = tmp_path / f"message-{number}.json"
+        path.write_text(json.dumps({**message, "channel": "C0ALERTS"}), encoding="utf-8")
+        view = run_json(capsys, "triage", f"@{path}", "--json")
+        keys.append((view["input"]["alert"]["status"], view["input"]["key"]))
+
+    assert [status for status, _ in keys] == ["firing", "resolved", "firing"]
+    assert keys[0][1] == keys[1][1] != keys[2][1]
+    assert len(keys[0][1]) == 24

@@ -67,7 +67,7 @@ SCHEDULE_LIST = ("scheduler:ListSchedules",)
 # Services whose describe actions have no resource-level permissions: a yes/no switch in the scope each.
 LOAD_BALANCERS = ("elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
                   "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners")
-CERTIFICATES = ("acm:DescribeCertificate", "acm:ListCertificates")
+CERTIFICATES = ("acm:DescribeCertificate", "acm:ListCertificates", "acm:ListTagsForCertificate")
 AUTO_SCALING = ("autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeScalingActivities")
 
 

@@ -104,7 +104,7 @@ def test_a_failed_investigation_is_counted_as_failed_and_re_raised(
     worker: Worker, fake: FakeSlackAPI, capsys: pytest.CaptureFixture[str], log: io.StringIO
 ) -> None:
     job = alert_job(fake)
-    fake.fail_next["chat.update"] = "channel_not_found"  # the report cannot replace the progress message
+    fake.failing["chat.update"] = "channel_not_found"  # the report cannot replace the progress message either
 
     with pytest.raises(InvestigationError) as raised:
         run(job, worker, log)

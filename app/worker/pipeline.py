@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -29,6 +28,7 @@ from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
 from app.worker.progress import AgentProgress, Progress, runbook_line, step_line
 from app.worker.report import evidence_report
+from app.worker.threads import run_steps
 from tools.redact import redact
 from tools.registry import ToolRegistry
 
@@ -147,7 +147,7 @@ def _evidence(
     def on_step(step: EvidenceSpec, result: EvidenceResult | None) -> None:
         progress.show(f"step:{step.id}", step_line(step, result, progress.language))
 
-    return asyncio.run(
+    return run_steps(
         collect_evidence(
             runbook,
             fields,
@@ -156,7 +156,8 @@ def _evidence(
             timeout=deps.evidence_timeout,
             refuse=registry.refusal,
             on_step=on_step,
-        )
+        ),
+        len(runbook.evidence),
     )
 
 

@@ -33,6 +33,7 @@ test: lint typecheck unit
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python -m bench.assets
+	$(BIN)/python -m bench.coldstart
 	$(BIN)/pytest -q -m assets tests/infra
 
 # Lambda assets: Linux arm64 wheels from pip into build/assets/ (no Docker); reused when nothing changed.

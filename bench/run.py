@@ -77,7 +77,7 @@ def mcp_import_seconds() -> list[float]:
 
 def mcp_startup_ms() -> list[float]:
     """Time for the worker to get the jobs API tools: spec, secret, FastMCP server, in-process MCP client, tool list."""
-    from tools.openapi_mcp import jobs_api_tools
+    from app.worker.jobs_api import jobs_api_tools
 
     os.environ["AIOPS_SECRET_JOBS_API"] = json.dumps({"token": DEFAULT_TOKEN})
     times = []

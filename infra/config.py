@@ -62,7 +62,7 @@ class InvestigationScope(_Strict):
     cloudwatch_metrics: bool = False
 
     def services(self) -> tuple[str, ...]:
-        """The boto3 services the worker's ``aws_read`` may call: those this scope grants anything on."""
+        """The boto3 services the worker's AWS tools may call: those this scope grants anything on."""
         granted = {
             "logs": self.log_groups,
             "ecs": self.ecs_clusters,

@@ -32,10 +32,12 @@ from strands import tool  # noqa: E402
 from tools.budget import clip_line  # noqa: E402
 from tools.redact import redact  # noqa: E402
 from tools.registry import ToolSet, error_result  # noqa: E402
+from tools.system import ToolSystem  # noqa: E402
 from tools.timewindow import TimeWindowError, rfc3339, time_window, utcnow  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
+SYSTEM = ToolSystem("cloud_logging", "Cloud Logging", ("cloud_logging_query",), credential="google")
 READ_SCOPE = "https://www.googleapis.com/auth/logging.read"
 SEVERITIES = ("DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")
 MAX_LIMIT = 1000
@@ -207,7 +209,7 @@ def cloud_logging_tools(client: Client, *, now: Callable[[], datetime] = utcnow)
             return error_result(failure_text(exc, project))
         return _result_text(entries, count, project, full)
 
-    return ToolSet([cloud_logging_query])
+    return ToolSet([cloud_logging_query], label=SYSTEM.label)
 
 
 def _result_text(entries: list[Any], count: int, project: str, full: str) -> str:

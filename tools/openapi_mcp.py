@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,9 @@ from fastmcp.utilities.openapi import HTTPRoute
 from mcp.client.streamable_http import streamable_http_client
 from mcp_types import CallToolRequestParams
 from strands.tools.mcp import MCPClient
-from strands.types.tools import AgentTool
 
-from app.config import ConfigError, Settings, load_secret
 from tools.redact import redact
+from tools.system import JOBS_API, ToolSystem
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _fetch(url: str, http: httpx.Client | None) -> str:
 
 
 def operations(spec: dict[str, Any]) -> dict[str, str]:
-    """Every operation id in the spec with its HTTP method, e.g. ``{"jobs_get_job": "GET"}``."""
+    """Every operation id in the spec with its HTTP method, e.g. ``{"getJob": "GET"}``."""
     found: dict[str, str] = {}
     for item in (spec.get("paths") or {}).values():
         for method, operation in (item or {}).items():
@@ -178,7 +178,7 @@ def _status_text(tool: str, response: httpx2.Response) -> str:
     if status == 404:
         return (
             f"{tool}: not found (HTTP 404{detail}). The id or name does not exist; check it, or list what exists "
-            "(jobs_list_jobs, jobs_list_queues)."
+            "with the API's list tools."
         )
     if status in (401, 403):
         return (
@@ -225,30 +225,22 @@ def _in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | 
     return None
 
 
-def server_from_settings(settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None) -> FastMCP:
-    """The jobs API server from ``AIOPS_JOBS_API_*``; the token comes from the secret, fetched here once.
+def jobs_api_system(spec: dict[str, Any], extra_operations: Collection[str] = ()) -> ToolSystem:
+    """The jobs API's tools as the server built from ``spec`` names them: its GET operations and the extra ones."""
+    names = [name for name, method in operations(spec).items() if method == "GET" or name in set(extra_operations)]
+    return replace(JOBS_API, tools=tuple(names))
+
+
+def first_server(spec: dict[str, Any]) -> str:
+    """The spec's first server URL, when it is a plain URL (no ``{variables}``).
 
     Raises:
-        ConfigError: No spec is configured, the spec or the secret cannot be loaded, no base URL is known, or an
-            extra operation is not in the spec.
+        SpecError: The spec names no such server.
     """
-    if not settings.jobs_api_spec:
-        raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
-    try:
-        spec = load_spec(settings.jobs_api_spec)
-        base_url = settings.jobs_api_base_url or _first_server(spec)
-        token = load_secret(settings, settings.jobs_api_secret_name, required=("token",))["token"]
-        client = api_client(base_url, token, transport=transport)
-        return build_server(spec, client, extra_operations=settings.jobs_api_extra_operations)
-    except SpecError as exc:
-        raise ConfigError(str(exc)) from exc
-
-
-def _first_server(spec: dict[str, Any]) -> str:
     servers = spec.get("servers") or [{}]
     url = servers[0].get("url") if isinstance(servers[0], dict) else None
     if not url or "{" in str(url):
-        raise SpecError("no jobs API base URL: set AIOPS_JOBS_API_BASE_URL (the spec names no plain server URL)")
+        raise SpecError("no jobs API base URL: the spec names no plain server URL")
     return str(url)
 
 
@@ -272,15 +264,3 @@ def start_in_process(server: FastMCP, *, startup_timeout: int = 30) -> MCPClient
     client = MCPClient(transport, startup_timeout=startup_timeout)
     client.start()
     return client
-
-
-def jobs_api_tools(settings: Settings) -> list[AgentTool]:
-    """The jobs API's tools for the agent and the evidence steps; none when no spec is configured.
-
-    Raises:
-        ConfigError: The jobs API is configured but cannot be set up.
-    """
-    if not settings.jobs_api_spec:
-        return []
-    client = start_in_process(server_from_settings(settings))
-    return list(client.list_tools_sync())

@@ -6,6 +6,7 @@ from app.language import Language, language_instruction
 from app.models import EvidenceResult, Job, JobKind
 from app.runbooks.model import Runbook
 from tools.redact import redact
+from tools.runbooks import SYSTEM as RUNBOOK_TOOLS
 
 THREAD_BUDGET_CHARS = 6000
 
@@ -26,7 +27,7 @@ def investigation_prompt(
     """
     parts = [*_alert_block(job), *_conversation(thread or [], earlier)]
     if runbook is None:
-        parts.append("No runbook matched. Use search_runbooks if a related one may exist.")
+        parts.append(f"No runbook matched. Use {RUNBOOK_TOOLS.tools[0]} if a related one may exist.")
     else:
         parts += [
             f'<runbook id="{runbook.id}" title="{runbook.title}">',

@@ -145,7 +145,7 @@ def _evidence(
     fields = extract_fields(runbook, job.alert)
 
     def on_step(step: EvidenceSpec, result: EvidenceResult | None) -> None:
-        progress.show(f"step:{step.id}", step_line(step, result, progress.language))
+        progress.show(f"step:{step.id}", step_line(step, result, progress.language, registry.label(step.tool)))
 
     return run_steps(
         collect_evidence(
@@ -182,7 +182,8 @@ def _report(
         job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language
     )
     try:
-        outcome = run_agent(model, registry, prompt, deps.budget, [AgentProgress(progress, hidden=_UNSHOWN)])
+        hooks = [AgentProgress(progress, hidden=_UNSHOWN, label=registry.label)]
+        outcome = run_agent(model, registry, prompt, deps.budget, hooks)
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
         note = text("model_failed", language, error=f"{type(exc).__name__}: {exc}")

@@ -11,7 +11,8 @@ from typing import TextIO
 from app.config import Settings
 from app.models import Alert
 from app.runbooks.catalog import Catalog, Match, load_catalog
-from app.runbooks.source import SourceError, source_from_spec
+from app.runbooks.source import SourceError
+from app.runbooks.sources import source_from_spec
 
 Printer = Callable[[str], None]
 

@@ -18,7 +18,7 @@ from app.coldstart import ColdStart
 from app.config import Settings, load_secret
 from app.models import Job, TriageRecord
 from app.runbooks.catalog import Catalog
-from app.runbooks.source import source_from_spec
+from app.runbooks.sources import source_from_spec
 from app.slack.poster import Poster, SlackPoster
 from app.storage.triage import TriageStore, store_from_settings
 from app.worker.cost import Prices

@@ -26,12 +26,14 @@ typecheck: setup
 	$(BIN)/mypy app tools infra
 
 unit: setup
+	$(BIN)/aiops runbooks test runbooks
 	$(BIN)/pytest
 
 test: lint typecheck unit
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/model_tokens.py
 	$(BIN)/python -m bench.assets
 	$(BIN)/python -m bench.coldstart
 	$(BIN)/pytest -q -m assets tests/infra

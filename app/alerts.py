@@ -33,7 +33,10 @@ _SEVERITY_WORDS = {
     "sev3": "medium", "low": "low", "minor": "low", "info": "low", "p4": "low", "p5": "low", "sev4": "low",
 }
 _SEVERITY_IN_TEXT = re.compile(r"(?i)\b(critical|high|warning|medium|low|info|p[1-5]|sev-?[1-4])\b")
-_LABEL_LINE = re.compile(r"^\s*[•\-*]\s+\*?([A-Za-z_][\w.\- ]{0,40}?)\*?\s*(?::|=)\*?\s+`?([^`\n]+?)`?\s*$", re.M)
+# Linear in the message: no part can run past its line, and the value cannot end where spaces could be retried.
+_LABEL_LINE = re.compile(
+    r"^[ \t]*[•\-*][ \t]+\*?([A-Za-z_][\w.\- ]{0,40}?)\*?[ \t]*[:=]\*?[ \t]+`?([^`\n]*[^`\s])`?[ \t\r]*$", re.M
+)
 _GREEN = ("good", "#2eb886", "#36a64f", "#28a745", "#2fa44f", "#7cd197")
 
 

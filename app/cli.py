@@ -38,10 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     triage.add_argument("--model", metavar="SPEC")
     triage.add_argument("--json", action="store_true")
     triage.set_defaults(run=_triage)
-    runbooks = commands.add_parser("runbooks", help="validate, list or match the runbook catalog")
-    runbooks.add_argument("action", choices=["check", "list", "match"])
-    runbooks.add_argument("text", nargs="?", metavar="SRC|TEXT", help="source for check/list; alert text for match")
+    runbooks = commands.add_parser("runbooks", help="validate, list, match or self-test the runbook catalog")
+    runbooks.add_argument("action", choices=["check", "list", "match", "test"])
+    runbooks.add_argument("text", nargs="?", metavar="SRC|TEXT",
+                          help="source for check/list/test; alert text for match")
     runbooks.add_argument("--runbooks", metavar="SRC")
+    runbooks.add_argument("--batch", metavar="FILE", help="match: one alert text a line (- for stdin), JSON lines out")
     runbooks.add_argument("--json", action="store_true")
     runbooks.set_defaults(run=_runbooks)
     evals = commands.add_parser("eval", help="run evaluation scenarios and print a score table")
@@ -64,7 +66,20 @@ def _parser() -> argparse.ArgumentParser:
     ratings.add_argument("--since", metavar="DATE", type=_date, help="only replies made on or after DATE (YYYY-MM-DD)")
     ratings.add_argument("--png", metavar="FILE", type=Path, help="also draw the chart into FILE")
     ratings.set_defaults(run=_ratings)
+    actions = commands.add_parser("actions", help="the audit of proposed and executed runbook actions")
+    actions.add_argument("action", choices=["log"])
+    actions.add_argument("--json", action="store_true")
+    actions.set_defaults(run=_actions)
     return parser
+
+
+def _actions(args: argparse.Namespace, settings: Settings) -> int:
+    from app.actions.log import log_json, log_lines
+    from app.storage.actions import action_store_from_settings
+
+    proposals = action_store_from_settings(settings).all()
+    print(log_json(proposals) if args.json else "\n".join(log_lines(proposals)))
+    return 0
 
 
 def _date(value: str) -> datetime:
@@ -121,7 +136,7 @@ def _triage(args: argparse.Namespace, settings: Settings) -> int:
 def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
     from app.runbooks.commands import run_runbooks_command
 
-    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings)
+    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings, batch=args.batch)
 
 
 def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     )
     # Hand-off and state
     worker_function: str = Field(default="", description="Worker Lambda name; empty runs the worker in-process.")
+    verify_max_wait_seconds: float = Field(
+        default=300.0, ge=0, description="Longest wait before an executed action's verification (its 'after')."
+    )
+    executor_function: str = Field(
+        default="", description="Executor Lambda name (approved runbook actions); empty runs them in-process."
+    )
     idempotency_table: str = Field(default="", description="DynamoDB table for event dedupe; empty uses SQLite.")
     idempotency_ttl_seconds: int = Field(default=3600, ge=60, description="How long an event id is remembered.")
     triage_table: str = Field(default="", description="DynamoDB table for triage records; empty uses SQLite.")
@@ -53,6 +59,12 @@ class Settings(BaseSettings):
         default="runbooks", description="Runbook catalog source: a folder path or github:OWNER/REPO@REF:PATH."
     )
     model: str = Field(default="none", description="Model spec, e.g. none, scripted:PATH, bedrock:MODEL_ID.")
+    model_runs: Literal["always", "no-verdict", "explain", "never"] = Field(
+        default="always",
+        description="When the model runs: always; only when the runbook reached no verdict; explain (a full "
+        "investigation without a verdict, one turn without tools to explain a reached one); or never.",
+    )
+    runbook_tiebreak: bool = Field(default=True, description="Let the model choose among close lexical runbooks.")
     max_turns: int = Field(default=8, ge=1, description="Agent turns per investigation.")
     max_total_tokens: int = Field(default=60_000, ge=1000, description="Tokens (input+output) per investigation.")
     timeout_seconds: float = Field(default=240.0, gt=0, description="Wall-clock budget of the agent.")

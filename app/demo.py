@@ -13,7 +13,7 @@ import boto3
 from slack_sdk import WebClient
 
 from app.config import Settings
-from app.demo_thread import continue_thread
+from app.demo_thread import approve_action, continue_thread
 from app.fakes.local_ingress import local_ingress
 from app.fakes.slack_api import FakeSlackAPI
 from app.fakes.slack_events import event_callback, mention_event, message_event
@@ -43,13 +43,17 @@ HEALTH_CHECK_ALERT: dict[str, Any] = {
 }
 DISK_ALERT = "Disk usage 91% on bastion-2 (/var) for 10 minutes"
 QUESTION = "job 123 failed and the UI shows no logs — why?"
+RETRY_ALERT = (
+    "[ECS] Task stopped: job 5521 — CannotPullContainerError: pull image manifest: dial tcp 10.20.0.4:443: i/o timeout"
+)
 
 
 def run_demo(settings: Settings, out: Callable[[str], None] = print) -> int:
     """Run the scenario in the demo's world of fakes and print each thread; returns a process exit code."""
     token = "xoxb-" + secrets.token_hex(8)
     with FakeSlackAPI(bot_token=token) as slack, tempfile.TemporaryDirectory(prefix="aiops-demo-") as state:
-        settings = settings.model_copy(update={"alert_channels": (ALERTS,), "state_dir": Path(state)})
+        settings = settings.model_copy(update={"alert_channels": (ALERTS,), "state_dir": Path(state),
+                                               "verify_max_wait_seconds": 1.0})
         with scenario_world(DEMO_WORLD, settings) as world:
             _run(world, slack, out)
     return 0
@@ -76,9 +80,12 @@ def _run(settings: Settings, slack: FakeSlackAPI, out: Callable[[str], None]) ->
     question_ts = slack.add_message(HELP, f"<@U0BOT> {QUESTION}", user="U0ALICE")
     mention = event_callback(mention_event(HELP, question_ts, f"<@U0BOT> {QUESTION}", "U0ALICE"))
     out(f"question by @mention → HTTP {send(mention)}")
+    retry_ts = _post_webhook(slack, send, RETRY_ALERT, out)
     dispatcher.drain()
     continue_thread(send, slack, dispatcher.drain, (ALERTS, health_ts, HEALTH_CHECK_ALERT), out)
-    threads = [(ALERTS, health_ts), *((ALERTS, ts) for ts in ecs_threads), (ALERTS, disk_ts), (HELP, question_ts)]
+    approve_action(send, slack, dispatcher.drain, (ALERTS, retry_ts), out)
+    threads = [(ALERTS, health_ts), *((ALERTS, ts) for ts in ecs_threads), (ALERTS, retry_ts), (ALERTS, disk_ts),
+               (HELP, question_ts)]
     for channel, ts in threads:
         out(render_thread(slack.thread(channel, ts)))
     started = [c for c in slack.calls_to("chat.postMessage") if "Investigating" in str(c.params.get("text"))]

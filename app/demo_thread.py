@@ -48,9 +48,9 @@ def _resolved(message: dict[str, Any], at: float) -> dict[str, Any]:
     return resolved
 
 
-def _click(channel: str, report: dict[str, Any], user: str, action: str) -> dict[str, Any]:
+def _click(channel: str, report: dict[str, Any], user: str, action: str, value: str = "") -> dict[str, Any]:
     stamp = f"{time.time():.6f}"
-    record_id = report["blocks"][-1]["elements"][0]["value"]
+    record_id = value or report["blocks"][-1]["elements"][0]["value"]
     return {
         "type": "block_actions",
         "user": {"id": user},
@@ -62,3 +62,20 @@ def _click(channel: str, report: dict[str, Any], user: str, action: str) -> dict
         "message": report,
         "actions": [{"action_id": action, "value": record_id, "type": "button", "action_ts": stamp}],
     }
+
+
+def approve_action(
+    send: Send, slack: FakeSlackAPI, drain: Callable[[], None], alert: tuple[str, str], out: Callable[[str], None],
+) -> None:
+    """An on-call engineer approves the retry the first reply proposes: it runs once and is verified."""
+    channel, alert_ts = alert
+    report = slack.thread(channel, alert_ts)[1]
+    buttons = next((block for block in report.get("blocks", []) if block.get("block_id", "").startswith("proposal-")),
+                   None)
+    if buttons is None:
+        out("the transient failure's reply proposes no action")
+        return
+    value = buttons["elements"][0]["value"]
+    status = send(interaction_body(_click(channel, report, "U0ONCALL1", "action_approve", value)), content_type=FORM)
+    out(f"U0ONCALL1 approves the proposed retry → HTTP {status}")
+    drain()

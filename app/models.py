@@ -20,6 +20,7 @@ class JobKind(StrEnum):
     ALERT = "alert"
     QUESTION = "question"
     RATING = "rating"
+    APPROVAL = "approval"
 
 
 class Alert(BaseModel):
@@ -66,6 +67,18 @@ class Rating(BaseModel):
     rated_at: float = Field(description="When the person rated (epoch seconds); the newest rating wins.")
 
 
+class ApprovalClick(BaseModel):
+    """A click on a proposed action's Approve or Reject button, bound to the message it was clicked on."""
+
+    record_id: str = Field(min_length=1)
+    proposal_id: str = Field(min_length=1)
+    user: str = Field(min_length=1)
+    approve: bool
+    channel: str = Field(min_length=1)
+    message_ts: str = Field(min_length=1)
+    clicked_at: float
+
+
 class Job(BaseModel):
     """The unit of work the ingress hands to the worker."""
 
@@ -79,11 +92,14 @@ class Job(BaseModel):
     alert: Alert
     in_thread: bool = Field(default=False, description="A question asked inside an existing thread.")
     rating: Rating | None = Field(default=None, description="The rating to store, for rating jobs.")
+    approval: ApprovalClick | None = Field(default=None, description="The click to check, for approval jobs.")
 
     @model_validator(mode="after")
     def _rating_jobs_carry_a_rating(self) -> Job:
         if (self.kind is JobKind.RATING) != (self.rating is not None):
             raise ValueError("a rating job needs a rating, and only a rating job has one")
+        if (self.kind is JobKind.APPROVAL) != (self.approval is not None):
+            raise ValueError("an approval job needs a click, and only an approval job has one")
         return self
 
 
@@ -113,6 +129,9 @@ class TriageReport(BaseModel):
     recommended_action: str = Field(description="The next step, citing the runbook step that justifies it.")
     decision: Decision = Field(description="close, monitor, escalate, act, or unknown.")
     confidence: Literal["low", "medium", "high"] = Field(description="How sure the cause is.")
+    proposed_action: str | None = Field(
+        default=None, description="Id of one of the runbook's declared actions to propose to a person, or null."
+    )
 
 
 StepStatus = Literal["ok", "skipped", "error", "blocked", "timeout"]
@@ -128,6 +147,8 @@ class EvidenceResult(BaseModel):
     output: str = ""
     error: str = ""
     duration_ms: float = 0.0
+    data: Any = Field(default=None, description="What the tool returned as data (redacted JSON), for the facts.")
+    data_cut: bool = Field(default=False, description="The stored data was cut to fit the record.")
 
     def summary(self, limit: int = 300) -> str:
         """One line for records and progress messages."""
@@ -168,6 +189,61 @@ class Usage(BaseModel):
     estimated_cost_usd: float = Field(default=0.0, description="Tokens priced at the configured rates.")
 
 
+class Verdict(BaseModel):
+    """The runbook's own reading of the evidence: its facts and the first verdict case that holds."""
+
+    decision: Decision = Decision.UNKNOWN
+    cause: str = ""
+    step: str = Field(default="", description="The procedure step that justifies the decision.")
+    step_text: str = Field(default="", description="That step's text in the runbook.")
+    confidence: Literal["low", "medium", "high"] = "low"
+    case: int | None = Field(default=None, description="Index of the verdict case that held; None when none did.")
+    facts: dict[str, Any] = Field(default_factory=dict, description="Facts whose data was there, by name.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Readable names of the facts.")
+    unknown: dict[str, str] = Field(default_factory=dict, description="Facts that could not be read, and why.")
+    skipped_cases: list[int] = Field(default_factory=list, description="Cases that needed an unknown fact.")
+
+    @property
+    def reached(self) -> bool:
+        """Whether a case held."""
+        return self.case is not None
+
+
+ProposalStatus = Literal["proposed", "approved", "rejected", "expired", "executed", "verified", "unverified", "failed"]
+
+
+class AuditEntry(BaseModel):
+    """One step in a proposal's life: who did what, when, and what came of it (redacted)."""
+
+    at: datetime = Field(default_factory=utcnow)
+    event: str
+    by: str = ""
+    detail: str = ""
+
+
+class Proposal(BaseModel):
+    """A runbook action proposed for approval: the exact call, its risk, who may approve, until when."""
+
+    id: str
+    record_id: str
+    runbook_id: str
+    action_id: str
+    title: str
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    risk: str = ""
+    fields: dict[str, Any] = Field(default_factory=dict, description="The values the call and verification use.")
+    approvers: list[str] = Field(default_factory=list)
+    usergroups: list[str] = Field(default_factory=list)
+    expires_at: datetime
+    proposed_by: Literal["verdict", "model"] = "verdict"
+    status: ProposalStatus = "proposed"
+    channel: str = ""
+    message_ts: str = ""
+    thread_ts: str = ""
+    history: list[AuditEntry] = Field(default_factory=list)
+
+
 class TriageRecord(BaseModel):
     """Everything stored about one investigation, keyed by its reference id."""
 
@@ -183,6 +259,12 @@ class TriageRecord(BaseModel):
     notes: list[str] = Field(default_factory=list, description="Problems met on the way, shown in the reply.")
     evidence: list[EvidenceResult] = Field(default_factory=list)
     report: TriageReport | None = None
+    verdict: Verdict | None = Field(default=None, description="The runbook's verdict, reached without a model.")
+    probes: list[EvidenceResult] = Field(
+        default_factory=list, description="Probes of the entities the text named, when no runbook matched its words."
+    )
+    route: str = Field(default="", description="How the probes led to the runbook (or that they did not).")
+    proposal: Proposal | None = Field(default=None, description="The runbook action proposed for approval.")
     usage: Usage = Field(default_factory=Usage)
     blocked_calls: list[BlockedCall] = Field(default_factory=list)
     tool_calls: list[ToolCall] = Field(default_factory=list)

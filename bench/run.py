@@ -1,5 +1,5 @@
 """Benchmarks (not tests): ingress cold import, warm ack latency, jobs API MCP start-up, runbook engine figures,
-parallel evidence steps.
+runbook matching (accuracy, catalog load and match latency, alert parsing), parallel evidence steps.
 
 Run with ``make bench``. Figures are medians and percentiles over repeated runs; the machine is shared,
 so compare ratios between runs rather than absolute numbers.
@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from evidence_parallel import LATENCY, parallel_evidence
+from matching_bench import accuracy_rows as matching_rows
+from matching_bench import label_rows, latency_rows
 from runbooks_bench import accuracy_rows, github_load_rows
 from slack_sdk import WebClient
 
@@ -151,7 +153,7 @@ def main() -> None:
            f"{figures['slowest_step_median_ms']:.0f} ms", "< 1.5x", f"n={figures['runs']}")
           for count, figures in evidence.items()],
     ]
-    rows += github_load_rows() + accuracy_rows()
+    rows += github_load_rows() + accuracy_rows() + matching_rows() + latency_rows() + label_rows()
     widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
     header = ("benchmark", "value", "spread", "target", "runs")
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]

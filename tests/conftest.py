@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
+from app.fakes.moto_patches import install_moto_patches
 from app.fakes.slack_api import FakeSlackAPI
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _faithful_moto() -> None:
+    """moto answers as AWS does in every test (Logs Insights, Step Functions outcomes …), whatever runs first."""
+    install_moto_patches()
 
 
 @pytest.fixture

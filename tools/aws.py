@@ -30,6 +30,7 @@ from botocore.exceptions import (
 from strands import tool
 
 from tools.aws_policy import SYSTEM, AwsReadPolicy, scrub_response
+from tools.data import success
 from tools.registry import ToolSet, error_result
 from tools.timewindow import TimeWindowError, rfc3339, time_window, utcnow
 
@@ -111,8 +112,9 @@ def _aws_read(clients: AwsClients, policy: AwsReadPolicy) -> Any:
         except (BotoCoreError, ClientError) as exc:
             return error_result(failure_text(f"{service}.{operation}", exc))
         response.pop("ResponseMetadata", None)
-        body = json.dumps(scrub_response(response), default=str, ensure_ascii=False, separators=(",", ":"))
-        return f"{service}.{operation} in {clients.region}:\n{body}"
+        scrubbed = scrub_response(response)
+        body = json.dumps(scrubbed, default=str, ensure_ascii=False, separators=(",", ":"))
+        return success(f"{service}.{operation} in {clients.region}:\n{body}", scrubbed)
 
     return tool(description=_with_services(aws_read, policy))(aws_read)
 
@@ -193,11 +195,14 @@ def _insights_text(results: dict[str, Any], count: int, window: str) -> Any:
     rows.sort(key=lambda row: row.get("@timestamp", ""), reverse=True)
     stats = results.get("statistics", {})
     scanned = f"{int(stats.get('recordsScanned', 0)):,} records scanned" if stats else "statistics not reported"
+    shown = [{key: value for key, value in row.items() if key != "@ptr"} for row in rows[:count]]
+    data = {"rows": shown, "statistics": stats, "window": window}
     if not rows:
-        return f"No log events matched between {window} ({scanned}). Widen the window or loosen the filter."
+        return success(f"No log events matched between {window} ({scanned}). Widen the window or loosen the filter.",
+                       data)
     more = " (limit reached: narrow the query)" if len(rows) > count else ""
-    lines = [" | ".join(f"{key}={value}" for key, value in row.items() if key != "@ptr") for row in rows[:count]]
-    return "\n".join([f"{min(len(rows), count)} rows, newest first, {window}, {scanned}{more}:", *lines])
+    lines = [" | ".join(f"{key}={value}" for key, value in row.items()) for row in shown]
+    return success("\n".join([f"{min(len(rows), count)} rows, newest first, {window}, {scanned}{more}:", *lines]), data)
 
 
 def failure_text(call: str, exc: Exception) -> str:

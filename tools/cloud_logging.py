@@ -30,6 +30,7 @@ from requests import exceptions as http_errors  # noqa: E402
 from strands import tool  # noqa: E402
 
 from tools.budget import clip_line  # noqa: E402
+from tools.data import success  # noqa: E402
 from tools.redact import redact  # noqa: E402
 from tools.registry import ToolSet, error_result  # noqa: E402
 from tools.system import ToolSystem  # noqa: E402
@@ -212,16 +213,34 @@ def cloud_logging_tools(client: Client, *, now: Callable[[], datetime] = utcnow)
     return ToolSet([cloud_logging_query], label=SYSTEM.label)
 
 
-def _result_text(entries: list[Any], count: int, project: str, full: str) -> str:
+def _result_text(entries: list[Any], count: int, project: str, full: str) -> dict[str, Any]:
+    data = {"entries": [entry_data(entry) for entry in entries[:count]], "more": len(entries) > count, "filter": full}
     if not entries:
-        return (
+        return success(
             f"No log entries in project {project} matched: {full}. Nothing was logged that matches in this window; "
-            "widen since/until or loosen the filter (check resource type, log name and exact text)."
+            "widen since/until or loosen the filter (check resource type, log name and exact text).",
+            data,
         )
     more = " (limit reached: more entries match; narrow the filter or the window)" if len(entries) > count else ""
     entries = entries[:count]
     header = f"{len(entries)} log entries in project {project}, newest first{more}. Filter: {full}"
-    return "\n".join([header, *(format_entry(entry) for entry in entries)])
+    return success("\n".join([header, *(format_entry(entry) for entry in entries)]), data)
+
+
+def entry_data(entry: Any) -> dict[str, Any]:
+    """One entry as the API's LogEntry JSON: timestamp, severity, logName, resource, labels and its payload."""
+    payload = entry.payload
+    payload_key = "textPayload" if isinstance(payload, str) else "jsonPayload"
+    resource = entry.resource
+    return {
+        "timestamp": rfc3339(entry.timestamp) if entry.timestamp else None,
+        "severity": entry.severity or "DEFAULT",
+        "logName": entry.log_name,
+        "resource": {"type": resource.type, "labels": dict(resource.labels or {})} if resource is not None else None,
+        "labels": dict(entry.labels or {}),
+        "insertId": entry.insert_id,
+        payload_key: payload,
+    }
 
 
 def failure_text(exc: Exception, project: str) -> str:

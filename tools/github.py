@@ -16,6 +16,7 @@ from github.GithubException import BadCredentialsException, RateLimitExceededExc
 from requests import exceptions as http_errors
 from strands import tool
 
+from tools.data import success
 from tools.registry import ToolSet, error_result
 from tools.system import ToolSystem
 
@@ -104,10 +105,12 @@ def _search_tool(client: Github, repos: Sequence[str]) -> Any:
                 "or read a file with github_read_file."
             )
         lines = [f"{total} files match {query!r}; showing {len(hits)}:"]
+        found = []
         for hit in hits:
             lines.append(f"{hit.repository.full_name} {hit.path}")
             lines += [f"    {fragment}" for fragment in _fragments(hit)]
-        return "\n".join(lines)
+            found.append({"repo": hit.repository.full_name, "path": hit.path, "fragments": _fragments(hit)})
+        return success("\n".join(lines), {"total": total, "hits": found})
 
     return github_search_code
 
@@ -148,22 +151,26 @@ def _fragments(hit: Any) -> list[str]:
     return lines[:5]
 
 
-def _read(client: Github, repo: str, path: str, ref: str) -> str:
+def _read(client: Github, repo: str, path: str, ref: str) -> dict[str, Any]:
     repository = client.get_repo(repo)  # lazy: no request until the contents are read
     found: Any = repository.get_contents(path, ref=ref) if ref else repository.get_contents(path)
     where = f"{repo}/{path or '.'} @ {ref or 'default branch'}"
     if isinstance(found, list):
         entries = sorted(f"{item.path}{'/' if item.type == 'dir' else ''}" for item in found)
-        return "\n".join([f"{where}: folder with {len(entries)} entries", *entries])
+        listing = {"repo": repo, "path": path, "ref": ref, "entries": entries}
+        return success("\n".join([f"{where}: folder with {len(entries)} entries", *entries]), listing)
     data = found.decoded_content if found.encoding == "base64" else base64.b64decode(
         repository.get_git_blob(found.sha).content  # over 1 MB the contents API leaves the content out
     )
+    meta = {"repo": repo, "path": path, "ref": ref, "sha": found.sha, "size": len(data)}
     if b"\0" in data[:8000]:
-        return f"{where}: binary file, {len(data):,} bytes (not shown)"
-    text = data.decode("utf-8", errors="replace").splitlines()
+        return success(f"{where}: binary file, {len(data):,} bytes (not shown)", {**meta, "binary": True})
+    content = data.decode("utf-8", errors="replace")
+    text = content.splitlines()
     width = len(str(len(text)))
     numbered = [f"{number:>{width}}│ {line}" for number, line in enumerate(text, start=1)]
-    return "\n".join([f"{where} (blob {found.sha[:12]}, {len(text)} lines)", *numbered])
+    body = "\n".join([f"{where} (blob {found.sha[:12]}, {len(text)} lines)", *numbered])
+    return success(body, {**meta, "text": content, "lines": len(text)})
 
 
 def failure_text(tool_name: str, exc: Exception, what: str = "") -> str:

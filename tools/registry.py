@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -11,6 +12,7 @@ from typing import Any, Literal
 from strands.types.tools import AgentTool, ToolResult
 
 from tools.budget import cap_text
+from tools.data import jsonable, redact_data
 from tools.redact import redact
 
 ToolCheck = Callable[[str, dict[str, Any]], "str | None"]
@@ -33,11 +35,12 @@ def error_result(text: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ToolOutcome:
-    """The text a tool returned (capped and redacted), and whether it succeeded."""
+    """The text a tool returned (capped and redacted), whether it succeeded, and its data (redacted JSON, or None)."""
 
     status: Literal["ok", "error"]
     text: str
     duration_ms: float
+    data: Any = None
 
 
 class UnknownToolError(Exception):
@@ -113,7 +116,9 @@ class ToolRegistry:
         if result is None:
             return ToolOutcome("error", f"{name} returned no result", duration)
         text = self.clean(result_text(result))
-        return ToolOutcome("ok" if result.get("status") == "success" else "error", text, duration)
+        ok = result.get("status") == "success"
+        data = redact_data(jsonable(raw)) if ok and (raw := result_data(result)) is not None else None
+        return ToolOutcome("ok" if ok else "error", text, duration, data)
 
     def clean(self, text: str) -> str:
         """Redact, then cap, a tool's text."""
@@ -121,14 +126,23 @@ class ToolRegistry:
 
 
 def result_text(result: ToolResult) -> str:
-    """The text content of a tool result (JSON parts rendered as text)."""
-    parts: list[str] = []
+    """The text content of a tool result; JSON parts are rendered as text only when there is no text part."""
+    blocks = list(result.get("content", []))
+    texts = [str(block["text"]) for block in blocks if "text" in block]
+    if texts:
+        return "\n".join(texts)
+    return "\n".join(json.dumps(block["json"], default=str, ensure_ascii=False) for block in blocks if "json" in block)
+
+
+def result_data(result: ToolResult) -> Any:
+    """The data behind a tool result: its MCP structured content, else its first JSON part, else None."""
+    structured = result.get("structuredContent")
+    if structured is not None:
+        return structured
     for block in result.get("content", []):
-        if "text" in block:
-            parts.append(str(block["text"]))
-        elif "json" in block:
-            parts.append(str(block["json"]))
-    return "\n".join(parts)
+        if "json" in block:
+            return block["json"]
+    return None
 
 
 def _as_result(event: Any) -> ToolResult | None:

@@ -39,6 +39,12 @@ class Budget:
     timeout_seconds: float = 240.0
 
 
+def explain_budget(budget: Budget) -> Budget:
+    """The budget of a model that only explains a reached verdict: one answer, no tool turns."""
+    return Budget(max_turns=2, max_total_tokens=min(budget.max_total_tokens, 20_000),
+                  timeout_seconds=min(budget.timeout_seconds, 60.0))
+
+
 @dataclass
 class AgentOutcome:
     """What the agent produced and what it cost."""

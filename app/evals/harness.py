@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from strands.models import Model
 
@@ -15,7 +16,10 @@ from app.evals.runner import RunOutcome, ScenarioRunError, World, run_scenario
 from app.evals.scenario import Scenario
 from app.evals.scoring import Check, score
 
-CHECK_NAMES = ("runbook", "evidence_facts", "report_facts", "forbidden_tools", "prompt_tokens", "judge")
+CHECK_NAMES = (
+    "runbook", "evidence_facts", "report_facts", "forbidden_tools", "prompt_tokens", "decision", "verdict_facts",
+    "judge",
+)
 
 
 @dataclass
@@ -28,6 +32,8 @@ class ScenarioResult:
     tokens: int = 0
     seconds: float = 0.0
     error: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    """The matched runbook, the report, the runbook's verdict and the reply as Slack shows it."""
 
     @property
     def passed(self) -> bool:
@@ -60,10 +66,20 @@ def _evaluate_one(
         result.checks = score(scenario.expect, outcome)
         result.mode = outcome.record.mode
         result.tokens = outcome.record.usage.total_tokens
+        result.details = run_details(outcome)
         if judge is not None:
             result.checks.append(_judged(judge, scenario, outcome))
     result.seconds = round(time.perf_counter() - started, 2)
     return result
+
+
+def run_details(outcome: RunOutcome) -> dict[str, Any]:
+    """What a reader of ``--json`` wants of a run: runbook, report, verdict, reply text, prompt size."""
+    record = outcome.record
+    report = record.report.model_dump(mode="json") if record.report else None
+    verdict = record.verdict.model_dump(mode="json") if record.verdict else None
+    return {"runbook": record.runbook_id or None, "report": report, "verdict": verdict, "reply": outcome.reply,
+            "usage": record.usage.model_dump(mode="json")}
 
 
 def _judged(judge: Callable[[], Model], scenario: Scenario, outcome: RunOutcome) -> Check:
@@ -105,6 +121,7 @@ def as_json(results: Sequence[ScenarioResult]) -> str:
                 "tokens": r.tokens,
                 "seconds": r.seconds,
                 "checks": [{"name": c.name, "status": c.status, "detail": c.detail} for c in r.checks],
+                **r.details,
             }
             for r in results
         ],

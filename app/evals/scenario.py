@@ -45,8 +45,14 @@ class Expectation(_Strict):
     report_facts: list[str] = Field(default_factory=list)
     forbidden_tools: list[str] = Field(default_factory=list)
     max_prompt_tokens: int | None = Field(default=None, ge=1)
+    decision: Literal["close", "monitor", "escalate", "act", "unknown"] | None = Field(
+        default=None, description="The decision the reply must reach (and the runbook's verdict, without a model)."
+    )
+    verdict_facts: list[str] = Field(
+        default_factory=list, description="Regular expressions the runbook verdict's cause must contain."
+    )
 
-    @field_validator("evidence_facts", "report_facts")
+    @field_validator("evidence_facts", "report_facts", "verdict_facts")
     @classmethod
     def _compiles(cls, facts: list[str]) -> list[str]:
         for fact in facts:

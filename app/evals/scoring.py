@@ -29,7 +29,33 @@ def score(expect: Expectation, outcome: RunOutcome) -> list[Check]:
         _report_check(expect, outcome),
         forbidden_tools_check(expect, outcome),
         prompt_tokens_check(expect, outcome),
+        decision_check(expect, outcome),
+        facts_check("verdict_facts", expect.verdict_facts, verdict_text(outcome)),
     ]
+
+
+def decision_check(expect: Expectation, outcome: RunOutcome) -> Check:
+    """The reply's decision is the expected one; without a model, the runbook's verdict decides it."""
+    if expect.decision is None:
+        return Check("decision", "skip", "no decision expected")
+    report = outcome.record.report
+    got = report.decision.value if report is not None else "none"
+    verdict = outcome.record.verdict
+    ruled = verdict.decision.value if verdict is not None else "no verdict"
+    if got != expect.decision:
+        return Check("decision", "fail", f"expected {expect.decision}, the reply says {got} (runbook verdict: {ruled})")
+    if outcome.record.mode != "model" and ruled != expect.decision:
+        return Check("decision", "fail", f"expected {expect.decision} from the runbook's verdict, got {ruled}")
+    return Check("decision", "pass", f"{got} (runbook verdict: {ruled})")
+
+
+def verdict_text(outcome: RunOutcome) -> str:
+    """The runbook verdict's cause and its facts, as one text."""
+    verdict = outcome.record.verdict
+    if verdict is None:
+        return ""
+    facts = "\n".join(f"{name}: {value}" for name, value in verdict.facts.items())
+    return f"{verdict.cause}\n{facts}"
 
 
 def runbook_check(expect: Expectation, outcome: RunOutcome) -> Check:

@@ -3,12 +3,16 @@
 Each call is ``{service, op, params}`` with ``op`` the boto3 method name (``create_cluster``). A call may
 ``save: NAME`` its response; later params refer to it with ``{{NAME.path.to[0].field}}`` (a string that is
 only a reference takes the referenced value as it is, list or number; inside a longer string it is
-formatted in). That is how a scenario stops the task it just ran::
+formatted in; ``{{NAME.path|id}}`` takes what follows an ARN's last ``/``, e.g. a task's id). That is how a
+scenario stops the task it just ran::
 
     - {service: ecs, op: run_task, save: run,
        params: {cluster: jobs, taskDefinition: runner, launchType: FARGATE}}
     - {service: ecs, op: stop_task,
        params: {cluster: jobs, task: "{{run.tasks[0].taskArn}}", reason: "CannotPullContainerError: …"}}
+
+An ``op`` starting with ``seed_`` is a seed-only operation that sets what no AWS call can (how a Step Functions
+execution ended, a Lambda function's ``LastModified``, the account's Lambda settings): see :mod:`app.fakes.seed_ops`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import yaml
 if TYPE_CHECKING:
     import boto3
 
-_REFERENCE = re.compile(r"\{\{\s*([A-Za-z_][\w-]*)((?:\.[\w@-]+|\[\d+\])*)\s*\}\}")
+_REFERENCE = re.compile(r"\{\{\s*([A-Za-z_][\w-]*)((?:\.[\w@-]+|\[\d+\])*)\s*(\|\s*id\s*)?\}\}")
 _STEP = re.compile(r"\.([\w@-]+)|\[(\d+)\]")
 
 
@@ -58,11 +62,8 @@ def seed_aws(
     for number, call in enumerate(calls, start=1):
         service, op, params, name = _parts(call, number)
         where = f"seed call {number} ({service}.{op})"
-        client = clients.setdefault(service, session.client(service, region_name=region))  # type: ignore[call-overload]
-        if not hasattr(client, op):
-            raise SeedError(f"{where}: {service} has no operation {op!r}")
         try:
-            response = getattr(client, op)(**resolve(params, saved))
+            response = _call(clients, session, region, (service, op), resolve(params, saved))
         except SeedError as exc:
             raise SeedError(f"{where}: {exc}") from exc
         except Exception as exc:  # botocore's errors name the problem
@@ -70,6 +71,22 @@ def seed_aws(
         if name:
             saved[name] = response
     return saved
+
+
+def _call(clients: dict[str, Any], session: boto3.session.Session, region: str, name: tuple[str, str],
+          params: dict[str, Any]) -> Any:
+    """One boto3 call, or one seed-only operation (see :mod:`app.fakes.seed_ops`) when ``op`` starts with ``seed_``."""
+    service, op = name
+    if op.startswith("seed_"):
+        from app.fakes.seed_ops import SEED_OPS, run_seed_op  # moto's models: only for scenarios that need them
+
+        if name not in SEED_OPS:
+            raise SeedError(f"{service} has no seed operation {op!r} (known: {', '.join(o for _, o in SEED_OPS)})")
+        return run_seed_op(service, op, params, region)
+    client = clients.setdefault(service, session.client(service, region_name=region))  # type: ignore[call-overload]
+    if not hasattr(client, op):
+        raise SeedError(f"{service} has no operation {op!r}")
+    return getattr(client, op)(**params)
 
 
 def _parts(call: Any, number: int) -> tuple[str, str, dict[str, Any], str]:
@@ -109,4 +126,4 @@ def _follow(found: re.Match[str], saved: dict[str, Any]) -> Any:
             value = value[int(index)] if index else value[key]
         except (KeyError, IndexError, TypeError) as exc:
             raise SeedError(f"{found.group(0)}: the response has no {key or index}") from exc
-    return value
+    return str(value).rsplit("/", 1)[-1] if found.group(3) else value

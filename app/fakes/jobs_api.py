@@ -9,6 +9,7 @@ must carry ``Authorization: Bearer TOKEN``; unknown paths answer 404 with a JSON
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.client import responses as _REASONS
@@ -39,6 +40,8 @@ class Route:
     body: Any = None
     query: tuple[tuple[str, str], ...] = ()
     headers: dict[str, str] = field(default_factory=dict)
+    after: str = ""
+    """``METHOD /path``: the route answers only once such a request was made (a job's state after a retry)."""
 
     @classmethod
     def parse(cls, entry: Any, where: str = "route") -> Route:
@@ -64,7 +67,10 @@ class Route:
         parts = urlsplit(target)
         query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
         extra = {str(name): str(value) for name, value in headers.items()}
-        return cls(method, parts.path, status, entry.get("body"), query, extra)
+        after = str(entry.get("after") or "")
+        if after and not re.fullmatch(r"[A-Z]+ /\S*", after):
+            raise RouteError(f"{where}: after must read 'METHOD /path', got {after!r}")
+        return cls(method, parts.path, status, entry.get("body"), query, extra, after)
 
     def matches(self, request: HTTPRequest) -> bool:
         """Whether this route answers the request (same method and path, and its query parameters present)."""
@@ -122,10 +128,12 @@ class FakeJobsAPI(LocalHTTPFake):
         """Check the bearer token, then answer from the most specific matching route, or 404."""
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return HTTPResponse.json({"message": "missing or invalid bearer token"}, status=401)
-        candidates = [route for route in self.routes if route.matches(request)]
+        seen = {f"{item.method} {item.path.rstrip('/')}" for item in self.requests[:-1]}
+        candidates = [route for route in self.routes
+                      if route.matches(request) and (not route.after or route.after.rstrip("/") in seen)]
         if not candidates:
             return HTTPResponse.json({"message": f"not found: {request.method} {request.path}"}, status=404)
-        route = max(reversed(candidates), key=lambda item: len(item.query))  # most query params, then latest
+        route = max(reversed(candidates), key=lambda item: (bool(item.after), len(item.query)))  # most specific
         if route.status == 204:
             return HTTPResponse(204, b"", dict(route.headers))
         body = route.body

@@ -70,7 +70,10 @@ class FakeSlackAPI(LocalHTTPFake):
             "chat.update": self._update,
             "conversations.replies": self._replies,
             "views.open": self._views_open,
+            "usergroups.users.list": self._usergroup_users,
         }
+        self.usergroups: dict[str, list[str]] = {}
+        """User group id → member user ids, for ``usergroups.users.list``."""
 
     @property
     def url(self) -> str:
@@ -237,6 +240,12 @@ class FakeSlackAPI(LocalHTTPFake):
             "has_more": has_more,
             "response_metadata": {"next_cursor": str(start + limit) if has_more else ""},
         }
+
+    def _usergroup_users(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = str(params.get("usergroup") or "")
+        if group not in self.usergroups:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(self.usergroups[group])}
 
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
         view = params.get("view")

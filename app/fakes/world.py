@@ -29,6 +29,7 @@ from app.fakes.cloud_logging import FakeCloudLogging
 from app.fakes.github_api import FakeGitHub
 from app.fakes.http import LocalHTTPFake
 from app.fakes.jobs_api import SAMPLE_SPEC, FakeJobsAPI, RouteError
+from app.fakes.moto_patches import install_moto_patches
 
 AWS_SERVICES = (
     "ecs",
@@ -170,6 +171,7 @@ def _moto_server() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per AWS call otherwise
+    install_moto_patches()  # answers moto gets wrong: Logs Insights, Step Functions outcomes, Lambda settings
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:

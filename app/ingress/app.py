@@ -15,7 +15,14 @@ from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from app.ingress.events import Identity, alert_job, question_job
-from app.ingress.interactions import RATE_ACTION, rated_target, rating_job_from_action, rating_job_from_view
+from app.ingress.interactions import (
+    APPROVAL_ACTION,
+    RATE_ACTION,
+    approval_job_from_action,
+    rated_target,
+    rating_job_from_action,
+    rating_job_from_view,
+)
 from app.models import Job
 from app.slack.rating_blocks import DETAIL_ACTION, MODAL_CALLBACK, SubmissionError, rating_modal
 
@@ -77,6 +84,11 @@ def _add_rating_listeners(app: App, start_job: StartJob, client: WebClient) -> N
     @app.action(RATE_ACTION)
     def on_rate(ack: Ack, body: dict[str, Any]) -> None:
         _start_once(start_job, rating_job_from_action(body, time.time()))
+        ack()
+
+    @app.action(APPROVAL_ACTION)
+    def on_approval(ack: Ack, body: dict[str, Any]) -> None:
+        _start_once(start_job, approval_job_from_action(body, time.time()))
         ack()
 
     @app.action(DETAIL_ACTION)

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from app.alerts import message_text
 from app.language import detect_language
-from app.models import Alert, Job, JobKind, Rating, RatingLevel
+from app.models import Alert, ApprovalClick, Job, JobKind, Rating, RatingLevel
 from app.slack.rating_blocks import RatedMessage, rated_message, read_submission
 
 RATE_ACTION = re.compile(r"^rate_(better|same|partly|wrong)$")
@@ -94,3 +94,32 @@ def _job(body: dict[str, Any], target: RatedMessage, rating: Rating) -> Job:
         alert=Alert(),
         rating=rating,
     )
+
+
+APPROVAL_ACTION = re.compile(r"^action_(approve|reject)$")
+
+
+def approval_job_from_action(body: dict[str, Any], now: float) -> Job:
+    """The approval job for a click on a proposed action's Approve or Reject button.
+
+    Raises:
+        InteractionError: The payload has no approval action, person, proposal or message.
+    """
+    action = _first_action(body)
+    found = APPROVAL_ACTION.match(str(action.get("action_id") or ""))
+    if found is None:
+        raise InteractionError(f"not an approval action: {action.get('action_id')!r}")
+    target = rated_target(body, action)
+    record_id, _, proposal_id = target.record_id.partition(":")
+    try:
+        click = ApprovalClick(
+            record_id=record_id, proposal_id=proposal_id, user=str((body.get("user") or {}).get("id") or ""),
+            approve=found.group(1) == "approve", channel=target.channel, message_ts=target.ts,
+            clicked_at=float(action.get("action_ts") or now),
+        )
+    except (ValidationError, ValueError) as exc:
+        raise InteractionError(f"approval payload is incomplete: {exc}") from exc
+    alert = Alert(title=f"approval of {proposal_id}")
+    return Job(kind=JobKind.APPROVAL, event_id=str(body.get("trigger_id") or f"approval-{proposal_id}-{now}"),
+               team=str((body.get("team") or {}).get("id") or ""), channel=target.channel, ts=target.ts,
+               thread_ts=target.thread_ts, user=click.user, alert=alert, approval=click)

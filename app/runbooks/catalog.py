@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from app.models import Alert
+from app.runbooks.entities import EntityCatalog
+from app.runbooks.entities_parse import parse_entities
 from app.runbooks.index import LexicalIndex, Ranked
 from app.runbooks.model import MatchRule, Runbook
 from app.runbooks.parse import Problem, RunbookError, id_line, parse_runbook
-from app.runbooks.source import RunbookSource, Snapshot
+from app.runbooks.pattern import PatternSet, compile_pattern
+from app.runbooks.source import ENTITIES_FILE, SYNONYMS_FILE, RunbookSource, Snapshot
+from app.runbooks.synonyms import Groups, parse_synonyms
 
 MIN_LEXICAL_SCORE = 5.0
 """A lexical match is claimed only from this BM25 score up (measured in tests/unit/runbooks/test_match_accuracy.py)."""
 MIN_COVERAGE = 0.25
-"""…and only when the runbook holds this share of the alert's word weight (alerts about unknown systems stay out)."""
+"""…and only when the runbook holds this share of the alert's word weight (alerts about unknown systems stay out)
+and a word in common is in its id, title, tags or sample alert (measured on bench/matching too)."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,14 @@ class Catalog:
     _by_id: dict[str, Runbook] = field(default_factory=dict, repr=False)
     _index: LexicalIndex = field(init=False, repr=False)
 
+    synonyms: Groups = ()
+    entities: EntityCatalog = field(default_factory=EntityCatalog)
+    _rules: dict[str, tuple[PatternSet, list[tuple[Runbook, MatchRule]]]] = field(init=False, repr=False)
+
     def __post_init__(self) -> None:
         self._by_id = {runbook.id: runbook for runbook in self.runbooks}
-        self._index = LexicalIndex(self.runbooks)
+        self._index = LexicalIndex(self.runbooks, self.synonyms)
+        self._rules = _rule_sets(self.runbooks)
 
     def get(self, runbook_id: str) -> Runbook | None:
         """The runbook with this id, or None."""
@@ -65,13 +74,13 @@ class Catalog:
 
     def rank(self, alert: Alert, limit: int = 5) -> list[Match]:
         """Candidates best first: runbooks whose rules match (by lexical score among them), then lexical ones."""
-        lexical = {item.runbook.id: item for item in self._index.rank(_query(alert))}
+        matching = self._matching_rules(alert)
+        found = self._index.rank(_query(alert), limit=limit, include=[runbook.id for runbook, _ in matching])
+        lexical = {item.runbook.id: item for item in found}
         ruled = []
-        for runbook in self.runbooks:
-            rule = next((rule for rule in runbook.match if re.search(rule.regex, _field_value(alert, rule))), None)
-            if rule is not None:
-                score = lexical[runbook.id].score if runbook.id in lexical else 0.0
-                ruled.append((score, Match(runbook, f"{rule.field} matches /{rule.regex}/")))
+        for runbook, rule in matching:
+            score = lexical[runbook.id].score if runbook.id in lexical else 0.0
+            ruled.append((score, Match(runbook, f"{rule.field} matches /{rule.regex}/")))
         ruled.sort(key=lambda pair: -pair[0])
         taken = {match.runbook.id for _, match in ruled}
         others = [self._lexical(item) for item in lexical.values() if item.runbook.id not in taken]
@@ -82,8 +91,19 @@ class Catalog:
         return [self._lexical(item) for item in self._index.rank(query, limit=limit)]
 
     def _lexical(self, item: Ranked) -> Match:
-        claimed = item.score >= self.min_score and item.coverage >= self.min_coverage
+        claimed = item.named or (item.topical and item.score >= self.min_score and item.coverage >= self.min_coverage)
         return Match(item.runbook, item.reason(), item.score, "lexical", claimed)
+
+    def _matching_rules(self, alert: Alert) -> list[tuple[Runbook, MatchRule]]:
+        """The first matching rule of each runbook, in catalog order (all rules of a field in one pass)."""
+        first: dict[str, tuple[int, Runbook, MatchRule]] = {}
+        for name, (patterns, owners) in self._rules.items():
+            for position in patterns.matching(_named_field(alert, name)):
+                runbook, rule = owners[position]
+                order = runbook.match.index(rule)
+                if runbook.id not in first or order < first[runbook.id][0]:
+                    first[runbook.id] = (order, runbook, rule)
+        return [(found[1], found[2]) for runbook in self.runbooks if (found := first.get(runbook.id))]
 
 
 def load_catalog(source: RunbookSource, tool_names: frozenset[str] | None = None) -> Catalog:
@@ -100,7 +120,17 @@ def parse_snapshot(snapshot: Snapshot, tool_names: frozenset[str] | None = None)
     runbooks: list[Runbook] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    synonyms: Groups = ()
+    entities = EntityCatalog()
     for item in snapshot.files:
+        if item.path == SYNONYMS_FILE:
+            synonyms, found = parse_synonyms(item)
+            problems += found
+            continue
+        if item.path == ENTITIES_FILE:
+            entities, found = parse_entities(item, tool_names)
+            problems += found
+            continue
         try:
             runbook = parse_runbook(item, tool_names)
         except RunbookError as exc:
@@ -112,7 +142,8 @@ def parse_snapshot(snapshot: Snapshot, tool_names: frozenset[str] | None = None)
             continue
         seen[runbook.id] = item.path
         runbooks.append(runbook)
-    return Catalog(tuple(runbooks), version=snapshot.version, note=snapshot.note, problems=tuple(problems))
+    return Catalog(tuple(runbooks), version=snapshot.version, note=snapshot.note, problems=tuple(problems),
+                   synonyms=synonyms, entities=entities)
 
 
 def extract_fields(runbook: Runbook, alert: Alert) -> dict[str, str]:
@@ -120,11 +151,9 @@ def extract_fields(runbook: Runbook, alert: Alert) -> dict[str, str]:
     text = "\n".join([alert.full_text(), *(f"{key}: {value}" for key, value in alert.labels.items())])
     fields: dict[str, str] = {}
     for name, pattern in runbook.extract.items():
-        found = re.search(pattern, text)
-        if found:
-            value = found.group(1) if found.groups() else found.group(0)
-            if value:
-                fields[name] = value
+        value = compile_pattern(pattern).first(text)
+        if value:
+            fields[name] = value
     return fields
 
 
@@ -132,7 +161,17 @@ def _query(alert: Alert) -> str:
     return "\n".join([alert.full_text(), alert.source, *alert.labels.values()])
 
 
-def _field_value(alert: Alert, rule: MatchRule) -> str:
-    if rule.field.startswith("labels."):
-        return alert.labels.get(rule.field.removeprefix("labels."), "")
-    return {"text": alert.full_text(), "title": alert.title, "source": alert.source}[rule.field]
+def _named_field(alert: Alert, name: str) -> str:
+    if name.startswith("labels."):
+        return alert.labels.get(name.removeprefix("labels."), "")
+    return {"text": alert.full_text(), "title": alert.title, "source": alert.source}[name]
+
+
+def _rule_sets(runbooks: tuple[Runbook, ...]) -> dict[str, tuple[PatternSet, list[tuple[Runbook, MatchRule]]]]:
+    """Every rule compiled once, grouped by the alert field it reads."""
+    owners: dict[str, list[tuple[Runbook, MatchRule]]] = {}
+    for runbook in runbooks:
+        for rule in runbook.match:
+            owners.setdefault(rule.field, []).append((runbook, rule))
+    return {name: (PatternSet([compile_pattern(rule.regex) for _, rule in pairs]), pairs)
+            for name, pairs in owners.items()}

@@ -1,4 +1,4 @@
-"""``aiops runbooks check|list|match``: validate the catalog, list it, show how an alert text ranks."""
+"""``aiops runbooks check|list|match|test``: validate, list, rank alert texts (one or a file), run the examples."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import TextIO
 
 from app.config import Settings
 from app.models import Alert
+from app.runbooks.batch import Coverage, replay, row_json, summary_text
 from app.runbooks.catalog import Catalog, Match, load_catalog
+from app.runbooks.selftest import selftest_lines, selftest_view, test_catalog
 from app.runbooks.source import SourceError
 from app.runbooks.sources import source_from_spec
 
@@ -18,17 +20,21 @@ Printer = Callable[[str], None]
 
 
 def run_runbooks_command(
-    action: str, argument: str | None, source: str | None, as_json: bool, settings: Settings
+    action: str, argument: str | None, source: str | None, as_json: bool, settings: Settings,
+    batch: str | None = None,
 ) -> int:
     """Run one ``aiops runbooks`` action and return the exit code.
 
     ``check`` exits 1 on any problem; ``match`` exits 1 when no runbook is claimed; 2 is a usage error.
-    For ``check`` and ``list`` the positional argument is the source; for ``match`` it is the alert text.
+    For ``check`` and ``list`` the positional argument is the source; for ``match`` it is the alert text, or
+    ``batch`` names a file of alert texts, one a line (``-`` for standard input).
     """
     from app.worker.handler import tool_names  # the worker's tool set: heavy imports only for this command
 
-    if action == "match" and not argument:
-        return _fail("aiops runbooks match: give the alert text", 2)
+    if action == "match" and not argument and not batch:
+        return _fail("aiops runbooks match: give the alert text, or --batch FILE", 2)
+    if batch and (action != "match" or argument):
+        return _fail("aiops runbooks: --batch FILE goes with 'match' and no alert text", 2)
     spec = (argument if action != "match" else None) or source or settings.runbooks
     try:
         catalog = load_catalog(source_from_spec(spec, settings), tool_names(settings))
@@ -40,6 +46,10 @@ def run_runbooks_command(
         return _check(catalog, as_json)
     if action == "list":
         return _list(catalog, as_json)
+    if action == "test":
+        return _test(catalog, as_json)
+    if batch:
+        return _batch(catalog, batch, as_json)
     return _match(catalog, argument or "", as_json)
 
 
@@ -56,6 +66,24 @@ def _check(catalog: Catalog, as_json: bool) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(catalog.runbooks)} runbooks valid, {len(catalog.problems)} problems")
     return 1 if catalog.problems else 0
+
+
+def _test(catalog: Catalog, as_json: bool) -> int:
+    """Run the runbooks' examples; exit 1 when one fails or a runbook did not load."""
+    tests = test_catalog(catalog.runbooks)
+    examples = sum(len(item.results) for item in tests)
+    failed = sum(not result.passed for item in tests for result in item.results)
+    uncovered = sum(len(item.uncovered) for item in tests)
+    if as_json:
+        view = selftest_view(tests) | {"problems": [asdict(problem) for problem in catalog.problems]}
+        print(json.dumps(view, indent=2))
+    else:
+        for problem in catalog.problems:
+            print(problem, file=sys.stderr)
+        print("\n".join(selftest_lines(tests)))
+        print(f"{examples - failed}/{examples} examples passed, {failed} failed, {uncovered} verdict cases "
+              f"without an example, {len(catalog.problems)} runbook problems")
+    return 1 if failed or catalog.problems else 0
 
 
 def _list(catalog: Catalog, as_json: bool) -> int:
@@ -85,6 +113,27 @@ def _match(catalog: Catalog, text: str, as_json: bool) -> int:
             print(f"{position + 1}. {match.runbook.id:<12} {match.kind:<8} {verdict:<10} {match.runbook.title}")
             print(f"   {match.reason}")
     return 0 if selected else 1
+
+
+def _batch(catalog: Catalog, path: str, as_json: bool) -> int:
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        return _fail(f"aiops runbooks match --batch: cannot read {path}: {exc.strerror}", 2)
+    coverage = Coverage()
+    try:
+        for row in replay(catalog, stream, coverage):
+            print(row_json(row))
+    except UnicodeDecodeError as exc:
+        return _fail(f"aiops runbooks match --batch: {path} is not UTF-8 text ({exc.reason})", 2)
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    if as_json:
+        print(json.dumps({"summary": coverage.summary()}, ensure_ascii=False))
+    else:
+        print(summary_text(coverage), file=sys.stderr)
+    return 0
 
 
 def _row(match: Match, selected: bool) -> dict[str, object]:

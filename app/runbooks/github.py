@@ -23,7 +23,7 @@ from urllib3.util.retry import Retry
 
 from app.config import Settings, load_secret
 from app.runbooks.cache import CatalogCache, RefState, cache_folder
-from app.runbooks.source import RunbookFile, Snapshot, SourceError
+from app.runbooks.source import CATALOG_FILES, RunbookFile, Snapshot, SourceError
 
 if TYPE_CHECKING:
     from github.GitTreeElement import GitTreeElement
@@ -173,7 +173,7 @@ class GitHubSource:
             for entry in tree.tree
             if entry.type == "blob"
             and entry.path.startswith(prefix)
-            and entry.path.lower().endswith(".md")
+            and (entry.path.lower().endswith(".md") or entry.path.removeprefix(prefix) in CATALOG_FILES)
             and entry.path.rsplit("/", 1)[-1].lower() != "readme.md"
         ]
         if not entries:

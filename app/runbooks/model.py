@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.runbooks.actions import ActionSpec
+from app.runbooks.logic import Example, Fact, FactName, VerdictCase
+from app.runbooks.steps import PLACEHOLDER, EvidenceSpec
+
+__all__ = ["FRONT_MATTER_KEYS", "PLACEHOLDER", "RELATIVE_TIME", "TIME_ARGS", "ActionSpec", "EvidenceSpec",
+           "MatchRule", "Runbook"]
+from app.runbooks.pattern import PatternError, compile_pattern
+
 _FIELD = re.compile(r"^(text|title|source|labels\.[A-Za-z0-9_.-]+)$")
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-"""A ``{field}`` template in an evidence argument."""
 RELATIVE_TIME = re.compile(r"^([+-])(\d+)([smhd])$")
 """A time relative to the alert: ``-15m``, ``+12h``, ``-2d``, ``-30s``."""
 TIME_ARGS = frozenset({"since", "until", "StartTime", "EndTime", "startTime", "endTime"})
@@ -19,8 +24,8 @@ TIME_ARGS = frozenset({"since", "until", "StartTime", "EndTime", "startTime", "e
 
 def _compiles(value: str) -> str:
     try:
-        re.compile(value)
-    except re.error as exc:
+        compile_pattern(value)
+    except PatternError as exc:
         raise ValueError(f"invalid regex {value!r}: {exc}") from exc
     return value
 
@@ -44,20 +49,6 @@ class MatchRule(BaseModel):
     field: AlertField = "text"
 
 
-class EvidenceSpec(BaseModel):
-    """A read-only tool call the engine runs before the agent."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z0-9_-]+$")
-    tool: str = Field(min_length=1)
-    args: dict[str, Any] = Field(default_factory=dict)
-
-    def placeholders(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
-        """Every ``{field}`` used in the arguments, with the argument's path (e.g. ``("params", "cluster")``)."""
-        yield from _placeholders(self.args, ())
-
-
 class Runbook(BaseModel):
     """One validated runbook."""
 
@@ -70,21 +61,13 @@ class Runbook(BaseModel):
     match: tuple[MatchRule, ...] = ()
     extract: dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], Regex] = Field(default_factory=dict)
     evidence: tuple[EvidenceSpec, ...] = ()
+    facts: dict[FactName, Fact] = Field(default_factory=dict)
+    verdicts: tuple[VerdictCase, ...] = ()
+    examples: tuple[Example, ...] = ()
+    actions: tuple[ActionSpec, ...] = ()
     body: str = ""
     path: str = ""
     link: str = ""
 
 
 FRONT_MATTER_KEYS = frozenset(Runbook.model_fields) - {"body", "path", "link"}
-
-
-def _placeholders(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(value, str):
-        for name in PLACEHOLDER.findall(value):
-            yield path, name
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _placeholders(item, (*path, str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _placeholders(item, (*path, index))

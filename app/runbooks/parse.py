@@ -11,6 +11,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from app.runbooks.actions import ActionSpec
+from app.runbooks.actions_check import action_problems
+from app.runbooks.bounds import BoundError, check_expansion, size_problem
+from app.runbooks.logic import Example, FactSpec, VerdictCase
+from app.runbooks.logic_check import logic_problems
 from app.runbooks.model import FRONT_MATTER_KEYS, RELATIVE_TIME, TIME_ARGS, EvidenceSpec, MatchRule, Runbook
 from app.runbooks.source import RunbookFile
 
@@ -20,6 +25,10 @@ _ALLOWED = {
     "": FRONT_MATTER_KEYS,
     "match": frozenset(MatchRule.model_fields),
     "evidence": frozenset(EvidenceSpec.model_fields),
+    "facts": frozenset(FactSpec.model_fields),
+    "verdicts": frozenset(VerdictCase.model_fields),
+    "examples": frozenset(Example.model_fields),
+    "actions": frozenset(ActionSpec.model_fields),
 }
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: ten times faster
 Loc = Sequence[str | int]
@@ -60,6 +69,8 @@ def parse_runbook(item: RunbookFile, tool_names: frozenset[str] | None = None) -
     """
     if item.error:
         raise RunbookError([Problem(item.path, item.error)])
+    if too_big := size_problem(len(item.text.encode("utf-8", "replace"))):
+        raise RunbookError([Problem(item.path, too_big)])
     found = _FRONT_MATTER.match(item.text)
     if found is None:
         raise RunbookError([Problem(item.path, "no YAML front matter (the file must start with a '---' line)")])
@@ -75,6 +86,8 @@ def parse_runbook(item: RunbookFile, tool_names: frozenset[str] | None = None) -
     problems += [Problem(item.path, f"not a front-matter key: {key}", lines.of((key,)), key) for key in
                  ("body", "path", "link") if key in meta]
     problems += _step_problems(item.path, runbook, lines, tool_names)
+    problems += [Problem(item.path, message, lines.of(loc), ".".join(str(part) for part in loc))
+                 for message, loc in [*logic_problems(runbook), *action_problems(runbook, tool_names)]]
     if problems:
         raise RunbookError(problems)
     return runbook
@@ -91,7 +104,11 @@ def id_line(item: RunbookFile) -> int | None:
 def _load_yaml(path: str, text: str) -> tuple[yaml.Node | None, Any]:
     try:
         tree = yaml.compose(text, Loader=_LOADER)
+        check_expansion(tree)
         return tree, yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    except BoundError as exc:
+        line = None if exc.line is None else exc.line + _FIRST_LINE
+        raise RunbookError([Problem(path, str(exc), line)]) from exc
     except yaml.MarkedYAMLError as exc:
         start, found = exc.context_mark, exc.problem_mark  # where the construct began, where it broke
         mark = start or found

@@ -11,8 +11,10 @@ from typing import Any
 
 from app.language import Language, detect_language
 from app.models import EvidenceResult, Rating, TriageRecord, TriageReport
+from app.slack.action_blocks import proposal_blocks
 from app.slack.rating_blocks import RATINGS, rating_actions, rating_tally
 from app.slack.texts import text
+from app.values import display
 from tools.redact import redact
 
 __all__ = ["MAX_BLOCKS", "MAX_SECTION_CHARS", "RATINGS", "escape", "failure_text", "footer", "progress_text",
@@ -51,6 +53,7 @@ def report_blocks(record: TriageRecord, ratings: Sequence[Rating] = ()) -> list[
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": _cut(report.title, 150) or "Report"}},
         *_note_blocks(record, language),
+        *_route_blocks(record),
         _section(f"*{text('cause', language)}*\n{escape(report.cause)}"),
     ]
     if report.findings:
@@ -58,10 +61,11 @@ def report_blocks(record: TriageRecord, ratings: Sequence[Rating] = ()) -> list[
             f"• {escape(f.statement)} — _{escape(_cut(' '.join(f.evidence.split()), 400))}_" for f in report.findings
         )
         blocks.append(_section(f"*{text('investigation', language)}*\n{bullets}"))
-    icon = _DECISION_ICON.get(report.decision, "")
-    blocks.append(
-        _section(f"*{text('action', language)}* {icon} `{report.decision}`\n{escape(report.recommended_action)}")
-    )
+    blocks.append(_section(f"*{text('action', language)}* {_decision_line(record, report, language)}\n"
+                           f"{escape(report.recommended_action)}"))
+    blocks += _verdict_blocks(record, report, language)
+    if record.proposal is not None:
+        blocks += proposal_blocks(record.proposal)
     blocks += _evidence_blocks(record, language)
     if record.blocked_calls:
         listed = ", ".join(f"`{escape(call.tool)}`" for call in record.blocked_calls)
@@ -74,9 +78,9 @@ def report_blocks(record: TriageRecord, ratings: Sequence[Rating] = ()) -> list[
 
 
 def report_text(record: TriageRecord) -> str:
-    """Notification text for the report."""
+    """Notification text for the report: title, decision and cause."""
     report = record.report
-    return _cut(f"{report.title}: {report.cause}", 300) if report else "Investigation finished"
+    return _cut(f"{report.title} [{report.decision}]: {report.cause}", 300) if report else "Investigation finished"
 
 
 def footer(record: TriageRecord) -> str:
@@ -104,28 +108,71 @@ def failure_text(reference: str, error: str, language: Language = "en") -> str:
     return text("failure", language, ref=reference, error=escape(redact(error))[:500])
 
 
+def _decision_line(record: TriageRecord, report: TriageReport, language: Language) -> str:
+    """``✅ `close` · confidence high · step 4``: the decision with how sure it is and the step behind it."""
+    parts = [f"{_DECISION_ICON.get(report.decision, '')} `{report.decision}`", text("confidence", language,
+                                                                                  level=report.confidence)]
+    verdict = record.verdict
+    if verdict is not None and verdict.case is not None and verdict.decision == report.decision:
+        parts.append(text("step", language, step=escape(verdict.step)))
+    return " · ".join(parts)
+
+
+def _verdict_blocks(record: TriageRecord, report: TriageReport, language: Language) -> list[dict[str, Any]]:
+    """With a model: the runbook's verdict beside the model's, said plainly when they differ; and its facts."""
+    verdict = record.verdict
+    if verdict is None or record.mode != "model":
+        return []
+    blocks = []
+    if verdict.case is not None and verdict.decision != report.decision:
+        line = text("vr_disagree", language, verdict=f"`{verdict.decision.value}`", step=escape(verdict.step),
+                    cause=escape(verdict.cause), model=f"`{report.decision}`", reason=escape(_cut(report.cause, 600)))
+        blocks.append(_section(f":warning: {line}"))
+    elif verdict.case is not None:
+        agree = text("vr_agree", language, decision=verdict.decision.value, step=escape(verdict.step))
+        blocks.append(_context(f":scales: {agree}"))
+    facts = [f"{escape(verdict.labels.get(name, name))}: {escape(display(value))}"
+             for name, value in verdict.facts.items()]
+    if facts:
+        blocks.append(_context(_cut(" · ".join(facts), MAX_SECTION_CHARS)))
+    return blocks
+
+
 def _note_blocks(record: TriageRecord, language: Language) -> list[dict[str, Any]]:
     notes = []
     if record.mode == "evidence-only":
-        notes.append(_context(f":information_source: {text('no_model', language)} {escape(record.model_note)}".strip()))
+        key = "no_model_verdict" if record.verdict is not None else "no_model"
+        notes.append(_context(f":information_source: {text(key, language)} {escape(record.model_note)}".strip()))
     elif record.model_note:
         notes.append(_context(f":warning: {escape(record.model_note)}"))
     notes += [_context(f":warning: {escape(note)}") for note in record.notes]
     return notes
 
 
+def _route_blocks(record: TriageRecord) -> list[dict[str, Any]]:
+    """``🧭 job 5521 → exit_reason: CannotPullContainerError → runbook ecs-001 → close (step 2)``."""
+    if not record.route:
+        return []
+    line = record.route
+    verdict = record.verdict
+    if verdict is not None and verdict.case is not None:
+        line += f" → {verdict.decision.value} (step {verdict.step})"
+    return [_context(f":compass: {escape(line)}")]
+
+
 def _evidence_blocks(record: TriageRecord, language: Language) -> list[dict[str, Any]]:
-    if not record.evidence:
+    steps = [*record.probes, *record.evidence]
+    if not steps:
         return []
     head = f"*{text('evidence', language)}*"
     sections: list[str] = [head]
-    for position, item in enumerate(record.evidence):
+    for position, item in enumerate(steps):
         line = _evidence_line(item, language)
         if len(sections[-1]) + len(line) + 1 <= MAX_SECTION_CHARS - 100:
             sections[-1] += "\n" + line
             continue
         if len(sections) == MAX_EVIDENCE_SECTIONS:
-            left = len(record.evidence) - position
+            left = len(steps) - position
             sections[-1] += "\n" + text("more_steps", language, count=left, ref=record.id)
             break
         sections.append(line)

@@ -14,6 +14,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "no_runbook": ("📖 no runbook matched", "📖 一致する Runbook はありません"),
     "continuing": ("↩️ continuing from ref `{ref}`", "↩️ ref `{ref}` の調査の続き"),
     "querying": ("… querying {label} ({step})", "… {label} を照会中 ({step})"),
+    "verdict": ("⚖️ runbook verdict: {decision} (step {step})", "⚖️ Runbook の判定: {decision}（手順 {step}）"),
+    "verdict_none": ("⚖️ no verdict case held", "⚖️ 成立した判定条件はありません"),
     "reasoning": ("🤖 reasoning over the evidence…", "🤖 証拠をもとに推論中…"),
     "agent_tool": ("… 🤖 querying {label}", "… 🤖 {label} を照会中"),
     # report
@@ -65,6 +67,41 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "モデルは動いていません。以下の証拠を Runbook の手順と照らし合わせてください。",
     ),
     "er_matched_action": ("Follow the runbook.", "Runbook に従ってください。"),
+    "no_model_verdict": (
+        "Decided without a model, by the runbook's own rules (its facts and verdict cases).",
+        "モデルなしで、Runbook 自身のルール（ファクトと判定条件）により判定しました。",
+    ),
+    "vr_none": (
+        "Runbook {id} ({title}) matched, but none of its verdict cases held.",
+        "Runbook {id}（{title}）に一致しましたが、どの判定条件も成立しませんでした。",
+    ),
+    "vr_missing": ("Data missing: {items}.", "不足しているデータ: {items}。"),
+    "vr_action": ("{decision} — runbook step {step}: {text}", "{decision} — Runbook の手順 {step}: {text}"),
+    "vr_unknown_action": (
+        "No decision: check by hand, following the procedure. {procedure}",
+        "判定できませんでした。手順に従って手動で確認してください。{procedure}",
+    ),
+    "vr_changes": ("It would be {decision} instead if: {when}.", "次の場合は {decision} になります: {when}。"),
+    "vr_agree": (
+        "The model agrees with the runbook's verdict ({decision}, step {step}).",
+        "モデルの結論は Runbook の判定（{decision}、手順 {step}）と一致しています。",
+    ),
+    "vr_disagree": (
+        "The runbook's verdict is {verdict} (step {step}: {cause}); the model says {model} because {reason}",
+        "Runbook の判定は {verdict}（手順 {step}: {cause}）ですが、モデルは {model} と判断しました。理由: {reason}",
+    ),
+    "vr_model_skipped": (
+        "The runbook's verdict was reached, so no model ran (setting: {policy}).",
+        "Runbook の判定が得られたため、モデルは動かしていません（設定: {policy}）。",
+    ),
+    "vr_model_never": ("The model is not used (setting: never).", "モデルは使わない設定です（never）。"),
+    "confidence": ("confidence {level}", "確度 {level}"),
+    "step": ("step {step}", "手順 {step}"),
+    "decision_close": ("Close", "クローズ"),
+    "decision_monitor": ("Monitor", "経過観察"),
+    "decision_escalate": ("Escalate", "エスカレーション"),
+    "decision_act": ("Act", "対応"),
+    "decision_unknown": ("No decision", "判定なし"),
     "er_follow_title": ("Follow-up: {question}", "続きの質問: {question}"),
     "er_follow_cause": (
         "No model ran, so this question is not answered. The earlier findings in this thread (ref {ref}) stand: "

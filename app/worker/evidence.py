@@ -114,7 +114,8 @@ async def _call(step: EvidenceSpec, args: dict[str, Any], registry: ToolRegistry
         elapsed = (time.perf_counter() - started) * 1000
         return result.model_copy(update={"error": f"{type(exc).__name__}: {exc}", "duration_ms": elapsed})
     if outcome.status == "ok":
-        return result.model_copy(update={"status": "ok", "output": outcome.text, "duration_ms": outcome.duration_ms})
+        update = {"status": "ok", "output": outcome.text, "duration_ms": outcome.duration_ms, "data": outcome.data}
+        return result.model_copy(update=update)
     return result.model_copy(update={"error": outcome.text, "duration_ms": outcome.duration_ms})
 
 

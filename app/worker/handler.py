@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from slack_sdk import WebClient
 from strands.types.tools import AgentTool
 
+from app.actions.executor import ExecutorDeps
+from app.actions.wiring import approval_deps, executor_deps
 from app.agent.investigator import Budget
 from app.agent.models import model_from_spec
 from app.coldstart import ColdStart
@@ -20,6 +22,7 @@ from app.models import Job, TriageRecord
 from app.runbooks.catalog import Catalog
 from app.runbooks.sources import source_from_spec
 from app.slack.poster import Poster, SlackPoster
+from app.storage.actions import action_store_from_settings
 from app.storage.triage import TriageStore, store_from_settings
 from app.worker.cost import Prices
 from app.worker.jobs import Outcome, handle_job
@@ -64,7 +67,15 @@ def build_worker(
         token = load_secret(settings, settings.slack_secret_name, required=("bot_token",))["bot_token"]
         slack_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
     model_from_spec(settings.model, settings)  # fail at cold start on a bad spec, not on the first alert
-    return Worker(worker_deps(settings, slack=SlackPoster(slack_client), store=store or store_from_settings(settings)))
+    deps = worker_deps(settings, slack=SlackPoster(slack_client), store=store or store_from_settings(settings))
+    if deps.actions is not None:
+        actions, poster = deps.actions, deps.slack
+
+        def local() -> ExecutorDeps:  # built when an approval first needs it
+            return executor_deps(settings, catalog=deps.catalog, reads=deps.tools, store=actions, slack=poster)
+
+        deps.approvals = approval_deps(settings, client=slack_client, store=actions, slack=poster, local=local)
+    return Worker(deps)
 
 
 def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> WorkerDeps:
@@ -73,18 +84,26 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
         source=source_from_spec(settings.runbooks, settings),
         slack=slack,
         store=store,
-        tools=partial(
-            default_tools,
-            result_max_chars=settings.tool_result_max_chars,
-            jobs_api=jobs_api_tools(settings),  # the in-process MCP server, started once per cold start
-            investigation=investigation_tools(settings),  # Cloud Logging, AWS and GitHub clients, built once
-        ),
+        tools=worker_tools(settings),
         model=partial(model_from_spec, settings.model, settings),  # a fresh model per investigation
         model_spec=settings.model,
+        tiebreak=settings.runbook_tiebreak,
         budget=Budget(settings.max_turns, settings.max_total_tokens, settings.timeout_seconds),
         evidence_timeout=settings.evidence_timeout_seconds,
         progress_interval=settings.progress_interval_seconds,
         prices=Prices(settings.price_input_usd_per_mtok, settings.price_output_usd_per_mtok),
+        model_runs=settings.model_runs,
+        actions=action_store_from_settings(settings),
+    )
+
+
+def worker_tools(settings: Settings) -> Callable[[Catalog], ToolRegistry]:
+    """The read-only tools of an investigation for a catalog; clients and the MCP server are built here, once."""
+    return partial(
+        default_tools,
+        result_max_chars=settings.tool_result_max_chars,
+        jobs_api=jobs_api_tools(settings),  # the in-process MCP server, started once per cold start
+        investigation=investigation_tools(settings),  # Cloud Logging, AWS and GitHub clients, built once
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.actions.approval import handle_click
 from app.models import Job, JobKind, TriageRecord
 from app.worker.pipeline import WorkerDeps, investigate
 from app.worker.ratings import record_rating
@@ -34,6 +35,10 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
         ratings = record_rating(job.rating, deps.slack, deps.store)
         count = len(ratings)
         return Outcome(job.rating.record_id, f"rated ({count} rating{'' if count == 1 else 's'})")
+    if job.kind is JobKind.APPROVAL and job.approval is not None:
+        if deps.approvals is None:
+            return Outcome(job.approval.proposal_id, "refused: actions are not configured")
+        return Outcome(job.approval.proposal_id, handle_click(job.approval, deps.approvals))
     if job.kind is JobKind.ALERT and job.alert.status == "resolved":
         earlier = note_resolution(job, deps.slack, deps.store)
         if earlier is None:

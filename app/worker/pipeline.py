@@ -11,24 +11,31 @@ from functools import partial
 
 from strands.models import Model
 
-from app.agent.investigator import Budget, run_agent
+from app.actions.approval import ApprovalDeps
+from app.actions.propose import propose_for
+from app.agent.investigator import Budget, explain_budget, run_agent
 from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
-from app.models import EvidenceResult, Job, TriageRecord, TriageReport
-from app.runbooks.catalog import Catalog, extract_fields, load_catalog
+from app.models import EvidenceResult, Job, TriageRecord, TriageReport, utcnow
+from app.runbooks.catalog import Catalog, extract_fields
+from app.runbooks.loader import CatalogLoader
 from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.source import RunbookSource
+from app.runbooks.tiebreak import select_runbook
 from app.slack import render
 from app.slack.poster import Poster, SlackPostError
 from app.slack.texts import text
+from app.storage.actions import ActionStore
 from app.storage.triage import TriageStore
 from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
-from app.worker.progress import AgentProgress, Progress, runbook_line, step_line
-from app.worker.report import evidence_report
+from app.worker.progress import AgentProgress, Progress, runbook_line, step_line, verdict_line
+from app.worker.report import evidence_report, verdict_report
+from app.worker.route import find_route
 from app.worker.threads import run_steps
+from app.worker.verdicts import runbook_verdict, stored
 from tools.redact import redact
 from tools.registry import ToolRegistry
 
@@ -55,6 +62,20 @@ class WorkerDeps:
     evidence_timeout: float = 20.0
     progress_interval: float = 1.0
     prices: Prices = field(default_factory=Prices)
+    actions: ActionStore | None = None
+    """Where proposals of runbook actions are kept; None proposes nothing."""
+    approvals: ApprovalDeps | None = None
+    """How Approve and Reject clicks are checked and handed to the executor."""
+    model_runs: str = "always"
+    """When the model runs: always, no-verdict, explain or never (see Settings.model_runs)."""
+    catalogs: CatalogLoader | None = None
+    tiebreak: bool = True
+
+    def catalog(self) -> Catalog:
+        """The catalog at the source's current revision, parsed once per revision."""
+        if self.catalogs is None:
+            self.catalogs = CatalogLoader(self.source)
+        return self.catalogs.load()
 
 
 def new_reference() -> str:
@@ -89,22 +110,40 @@ def _run(
     job: Job, deps: WorkerDeps, record: TriageRecord, progress: Progress, progress_ts: str, started: float
 ) -> None:
     with _timed(record, "runbooks"):
-        catalog = load_catalog(deps.source)
+        catalog = deps.catalog()
         earlier = earlier_record(job, deps.store)
-        runbook = _runbook(job, catalog, earlier)
+        runbook = _runbook(job, catalog, earlier, deps, record)
     record.notes += _catalog_notes(catalog)
     if earlier is not None:
         record.follows = earlier.id
         progress.show("earlier", text("continuing", progress.language, ref=earlier.id))
     if runbook is not None:
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
-    progress.show("runbook", runbook_line(runbook, progress.language))
     registry = deps.tools(catalog)
+    fields = extract_fields(runbook, job.alert) if runbook is not None else {}
+    if earlier is None and _by_words_alone(job, catalog, runbook):
+        with _timed(record, "probes"):
+            routed, routed_fields = _routed(job, catalog, registry, deps, record, progress)
+        if routed is not None:
+            runbook, fields = routed, routed_fields
+        elif runbook is not None:
+            record.route = ""  # the words' runbook stands; the probes stay as evidence
+    progress.show("runbook", runbook_line(runbook, progress.language))
     with _timed(record, "evidence"):
         continuing = earlier is not None and runbook is not None and earlier.runbook_id == runbook.id
-        record.evidence = [] if continuing else _evidence(job, runbook, registry, deps, progress)
+        record.evidence = [] if continuing else _evidence(job, runbook, fields, registry, deps, progress)
+    with _timed(record, "verdict"):  # a follow-up that collected nothing new keeps to the earlier findings
+        record.verdict = None if continuing else runbook_verdict(runbook, record.evidence, fields, job.alert)
+    if record.verdict is not None:
+        progress.show("verdict", verdict_line(record.verdict, progress.language))
     with _timed(record, "agent"):
         _report(job, deps, record, runbook, registry, progress, earlier)
+    record.proposal = propose_for(record, runbook, fields, message_ts=progress_ts, now=utcnow())
+    if record.proposal is not None and deps.actions is not None:
+        deps.actions.put(record.proposal)
+    elif record.proposal is not None:
+        record.proposal = None  # nowhere to keep it: never show buttons that cannot be honoured
+    record.evidence = stored(record.evidence)
     record.usage.estimated_cost_usd = estimate_cost(record.usage, deps.prices)
     record.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
     progress.stop()  # a late progress update must not overwrite the report
@@ -113,14 +152,42 @@ def _run(
     deps.store.put(record)
 
 
-def _runbook(job: Job, catalog: Catalog, earlier: TriageRecord | None) -> Runbook | None:
+def _by_words_alone(job: Job, catalog: Catalog, runbook: Runbook | None) -> bool:
+    """No runbook, or one found by shared words only (no rule): what the text names may say better."""
+    if runbook is None:
+        return True
+    match = catalog.match(job.alert)
+    return match is not None and match.kind == "lexical"
+
+
+def _routed(
+    job: Job, catalog: Catalog, registry: ToolRegistry, deps: WorkerDeps, record: TriageRecord, progress: Progress
+) -> tuple[Runbook | None, dict[str, str]]:
+    """No runbook matched the words: probe the entities the text names, and match what the probes found."""
+    route = find_route(job.alert, catalog, registry, timeout=deps.evidence_timeout, refuse=registry.refusal)
+    record.probes, record.route = stored(route.probes), route.line()
+    if record.route:
+        progress.show("route", f"🧭 {render.escape(record.route)}")
+    if route.runbook is not None:
+        runbook = route.runbook
+        record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
+    elif not route.entities:
+        record.probes, record.route = [], ""
+    return route.runbook, route.fields
+
+
+def _runbook(
+    job: Job, catalog: Catalog, earlier: TriageRecord | None, deps: WorkerDeps, record: TriageRecord
+) -> Runbook | None:
     """A follow-up keeps the runbook of the earlier answer; anything else is matched afresh."""
     if earlier is not None and earlier.runbook_id:
         kept = catalog.get(earlier.runbook_id)
         if kept is not None:
             return kept
-    match = catalog.match(job.alert)
-    return match.runbook if match else None
+    selection = select_runbook(catalog, job.alert, deps.model if deps.tiebreak else None)
+    if selection.note:
+        record.notes.append(selection.note)
+    return selection.runbook
 
 
 def _catalog_notes(catalog: Catalog) -> list[str]:
@@ -138,11 +205,15 @@ def _catalog_notes(catalog: Catalog) -> list[str]:
 
 
 def _evidence(
-    job: Job, runbook: Runbook | None, registry: ToolRegistry, deps: WorkerDeps, progress: Progress
+    job: Job,
+    runbook: Runbook | None,
+    fields: dict[str, str],
+    registry: ToolRegistry,
+    deps: WorkerDeps,
+    progress: Progress,
 ) -> list[EvidenceResult]:
     if runbook is None or not runbook.evidence:
         return []
-    fields = extract_fields(runbook, job.alert)
 
     def on_step(step: EvidenceSpec, result: EvidenceResult | None) -> None:
         progress.show(f"step:{step.id}", step_line(step, result, progress.language, registry.label(step.tool)))
@@ -171,35 +242,51 @@ def _report(
     earlier: TriageRecord | None,
 ) -> None:
     language = progress.language
-    model = deps.model()
+    reached = record.verdict is not None and record.verdict.reached
+    skip = _model_skipped(deps, reached, language)
+    model = None if skip else deps.model()
     if model is None:
-        record.mode, record.model_note = "evidence-only", text("no_model_configured", language)
-        record.report = _without_model(job, runbook, earlier, language, record.evidence)
+        record.mode, record.model_note = "evidence-only", skip or text("no_model_configured", language)
+        record.report = _without_model(job, runbook, earlier, language, record)
         return
+    explain = reached and deps.model_runs == "explain"
     progress.show("agent", text("reasoning", language))
     context = earlier_findings(earlier) if earlier else ""
     prompt = investigation_prompt(
-        job, runbook, record.evidence, _thread_so_far(job, deps), earlier=context, language=language
+        job, runbook, [*record.probes, *record.evidence], _thread_so_far(job, deps), earlier=context, language=language,
+        verdict=record.verdict, explain=explain,
     )
+    tools, budget = (ToolRegistry([]), explain_budget(deps.budget)) if explain else (registry, deps.budget)
     try:
-        hooks = [AgentProgress(progress, hidden=_UNSHOWN, label=registry.label)]
-        outcome = run_agent(model, registry, prompt, deps.budget, hooks)
+        hooks = [AgentProgress(progress, hidden=_UNSHOWN, label=tools.label)]
+        outcome = run_agent(model, tools, prompt, budget, hooks)
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
         note = text("model_failed", language, error=f"{type(exc).__name__}: {exc}")
         record.mode, record.model_note = "evidence-only", note
-        record.report = _without_model(job, runbook, earlier, language, record.evidence)
+        record.report = _without_model(job, runbook, earlier, language, record)
         return
     record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
     record.blocked_calls, record.tool_calls, record.model_note = outcome.blocked, outcome.calls, outcome.note
 
 
+def _model_skipped(deps: WorkerDeps, reached: bool, language: Language) -> str:
+    """Why the model does not run under the ``model_runs`` setting, or "" when it may."""
+    if deps.model_runs == "never":
+        return text("vr_model_never", language)
+    if reached and deps.model_runs == "no-verdict":
+        return text("vr_model_skipped", language, policy=deps.model_runs)
+    return ""
+
+
 def _without_model(
-    job: Job, runbook: Runbook | None, earlier: TriageRecord | None, language: Language, evidence: list[EvidenceResult]
+    job: Job, runbook: Runbook | None, earlier: TriageRecord | None, language: Language, record: TriageRecord
 ) -> TriageReport:
-    if earlier:
+    if earlier and not record.evidence:
         return followup_report(job, earlier, language)
-    return evidence_report(job, runbook, evidence, language)
+    if runbook is not None and record.verdict is not None:
+        return verdict_report(job, runbook, record.verdict, language)
+    return evidence_report(job, runbook, record.evidence, language)
 
 
 def _thread_so_far(job: Job, deps: WorkerDeps) -> list[str]:

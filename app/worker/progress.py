@@ -17,7 +17,7 @@ from typing import Any
 from strands.hooks import AfterToolCallEvent, BeforeToolCallEvent, HookProvider, HookRegistry
 
 from app.language import Language
-from app.models import EvidenceResult
+from app.models import EvidenceResult, Verdict
 from app.runbooks.model import EvidenceSpec, Runbook
 from app.slack.render import escape, progress_text
 from app.slack.texts import text
@@ -174,6 +174,14 @@ def runbook_line(runbook: Runbook | None, language: Language) -> str:
     if runbook is None:
         return text("no_runbook", language)
     return text("runbook", language, id=runbook.id, title=escape(runbook.title))
+
+
+def verdict_line(verdict: Verdict, language: Language) -> str:
+    """The runbook's verdict, or that none of its cases held."""
+    word = text(f"decision_{verdict.decision.value}", language)
+    if verdict.case is None:
+        return text("verdict_none", language)
+    return text("verdict", language, decision=word, step=escape(verdict.step))
 
 
 def step_line(step: EvidenceSpec, result: EvidenceResult | None, language: Language, label: str = "") -> str:

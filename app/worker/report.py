@@ -6,9 +6,11 @@ import re
 from collections import Counter
 
 from app.language import Language
-from app.models import Decision, EvidenceResult, Job, JobKind, TriageReport
+from app.models import Decision, EvidenceResult, Finding, Job, JobKind, TriageReport, Verdict
+from app.runbooks.expressions import roots
 from app.runbooks.model import Runbook
 from app.slack.texts import text
+from app.values import display
 
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 _STATUS_WORDS = {"ok": "returned data", "error": "failed", "timeout": "timed out", "blocked": "blocked",
@@ -72,3 +74,51 @@ def _first_line(text: str, limit: int = 120) -> str:
     line = text.strip().splitlines()[0] if text.strip() else "no detail"
     line = line.removeprefix("skipped: ")
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def verdict_report(job: Job, runbook: Runbook, verdict: Verdict, language: Language = "en") -> TriageReport:
+    """The reply without a model when the runbook decides: its verdict's cause, decision and step, and the facts.
+
+    Facts that could not be read are listed among the findings; the cause names only those that an earlier case
+    needed, since with them the decision could have been another.
+    """
+    label = verdict.labels.get
+    findings = [Finding(statement=f"{label(name, name)}: {display(value)}", evidence=f"fact {name}")
+                for name, value in verdict.facts.items()]
+    findings += [Finding(statement=f"{label(name, name)}: unknown", evidence=why)
+                 for name, why in verdict.unknown.items()]
+    if verdict.case is None:
+        missing = [f"{label(name, name)} ({why})" for name, why in verdict.unknown.items()]
+        gaps = text("vr_missing", language, items="; ".join(missing)) if missing else ""
+        cause = " ".join(part for part in (text("vr_none", language, id=runbook.id, title=runbook.title), gaps) if part)
+        procedure = runbook_section(runbook, "Procedure", limit=900)
+        action = text("vr_unknown_action", language, procedure=procedure)
+    else:
+        needed = _needed_by_skipped(runbook, verdict)
+        missing = [f"{label(name, name)} ({why})" for name, why in verdict.unknown.items() if name in needed]
+        cause = verdict.cause + (" " + text("vr_missing", language, items="; ".join(missing)) if missing else "")
+        word = text(f"decision_{verdict.decision.value}", language)
+        action = text("vr_action", language, decision=word, step=verdict.step, text=verdict.step_text or "—")
+        action += _what_would_change(runbook, verdict, language)
+    return TriageReport(
+        title=runbook.title, cause=cause, findings=findings, recommended_action=action,
+        decision=verdict.decision, confidence=verdict.confidence if verdict.case is not None else "low",
+    )
+
+
+def _needed_by_skipped(runbook: Runbook, verdict: Verdict) -> set[str]:
+    """The facts that the cases before the deciding one needed but could not read."""
+    names: set[str] = set()
+    for index in verdict.skipped_cases:
+        if index < (verdict.case or 0):
+            names |= roots(runbook.verdicts[index].when)
+    return names & set(verdict.unknown)
+
+
+def _what_would_change(runbook: Runbook, verdict: Verdict, language: Language) -> str:
+    """The earlier cases that did not hold for lack of data: with that data, the decision could differ."""
+    earlier = [runbook.verdicts[index] for index in verdict.skipped_cases if index < (verdict.case or 0)]
+    other = next((case for case in earlier if case.decision != verdict.decision.value), None)
+    if other is None:
+        return ""
+    return " " + text("vr_changes", language, decision=other.decision, when=other.when)

@@ -182,3 +182,20 @@ def test_words_like_resolved_inside_a_title_do_not_resolve_it() -> None:
 def test_times_in_titles_are_not_taken_for_emoji() -> None:
     alert = normalise({"attachments": [{"title": "Backup failed at 03:10:45 on *db-1*"}], "ts": "1"})
     assert alert.title == "Backup failed at 03:10:45 on db-1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["- a: x" + " " * 40_000 + "y`z", "\n" * 40_000 + "x", "- " + " \t" * 20_000, "•  *k*" + " " * 40_000 + ":"],
+    ids=["spaces after a label", "blank lines", "tabs and spaces", "a label without a value"],
+)
+def test_label_parsing_finishes_on_40000_characters_built_to_backtrack(text: str) -> None:
+    alert = normalise({"text": text})  # the old pattern took minutes on the first two
+
+    assert alert.labels == {}
+
+
+def test_label_lines_keep_their_values_without_backticks_or_trailing_spaces() -> None:
+    text = "• *Severity:* `high`  \n• Team = payments\r\n- job_id: 123 \n* env:   prod\n- not a label\n- key:\n  value"
+
+    assert normalise({"text": text}).labels == {"Severity": "high", "Team": "payments", "job_id": "123", "env": "prod"}

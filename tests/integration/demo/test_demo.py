@@ -21,11 +21,10 @@ def test_demo_without_model_shows_five_threads_with_evidence_reports(tmp_path: P
     assert "url_verification → HTTP 200" in output
     assert "Slack retry → HTTP 200 (no second investigation)" in output
     assert "forged signature → HTTP 401" in output
-    assert "6 investigations" in output  # five first replies and a follow-up; the resolved note is not one
+    assert "7 investigations" in output  # six first replies and a follow-up; the resolved note is not one
     assert "== Job succeeded but a task has no started_at ==" in output
     assert "No runbook matches this alert" in output
-    assert "No runbook matches this question" in output
-    assert output.count("[ Better than I would have done ]") == 6
+    assert output.count("[ Better than I would have done ]") == 7
     assert "investigation failed" not in output
 
 
@@ -51,7 +50,7 @@ def test_demo_with_a_scripted_model_runs_the_agent(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     output = _run(tmp_path, model=f"scripted:{script}")
-    assert output.count("== Scripted verdict ==") == 6  # five first replies and the follow-up
+    assert output.count("== Scripted verdict ==") == 7  # six first replies and the follow-up
     assert "Produced without a model" not in output
 
 
@@ -72,3 +71,24 @@ def test_demo_world_gives_real_evidence_for_the_three_incidents(tmp_path: Path) 
     assert '✓ *stopped-task* `aws_read` ecs.describe_tasks in us-east-1: {"tasks":[{' in oom
     assert "✓ *memory* `aws_logs_insights` 2 rows" in oom
     assert "✗" not in health + pull + oom  # no evidence step failed
+
+
+def test_demo_question_finds_its_runbook_through_the_job_it_names(tmp_path: Path) -> None:
+    threads = _run(tmp_path).split("─" * 78)
+    question = next(t for t in threads if "job 123 failed and the UI shows no logs" in t)
+
+    assert ":compass: job 123 → backfill exit_reason: CannotPullContainerError: no matching manifest" in question
+    assert "→ runbook ecs-001 → close (step 2)" in question
+    assert "no manifest for linux/amd64" in question
+    assert "Decided without a model" in question
+
+
+def test_demo_approves_one_retry_that_runs_once_and_is_verified(tmp_path: Path) -> None:
+    output = _run(tmp_path)
+    retry = next(t for t in output.split("─" * 78) if "job 5521 —" in t)
+
+    assert "U0ONCALL1 approves the proposed retry → HTTP 200" in output
+    assert "*Proposed action* — Retry the job once" in retry
+    assert '`jobs_retry_job {"job_id": "5521"}`' in retry
+    assert "`retry-job` approved: approved by <@U0ONCALL1>; running `jobs_retry_job` once." in retry
+    assert "`retry-job` verified: verification" in retry

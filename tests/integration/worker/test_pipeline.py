@@ -74,7 +74,7 @@ def test_no_model_record_is_stored_with_runbook_and_evidence(fake: FakeSlackAPI,
     assert stored.report is not None
     assert stored.report.cause.startswith("Matches runbook jobs-004")
     assert stored.reply_ts == record.reply_ts
-    assert set(stored.timings_ms) == {"runbooks", "evidence", "agent", "total"}
+    assert set(stored.timings_ms) == {"runbooks", "evidence", "verdict", "agent", "total"}
 
 
 def test_alert_matching_no_runbook_says_so(fake: FakeSlackAPI, store: SQLiteTriageStore) -> None:

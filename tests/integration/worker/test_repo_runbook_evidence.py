@@ -56,5 +56,14 @@ def test_jobs_004_collects_job_and_task_before_the_model(
     window = {key: datetime.fromisoformat(steps["repeats"]["args"][key]) for key in ("since", "until")}
     assert window["until"] - window["since"] == timedelta(hours=24)  # -12h / +12h around the alert's time
     assert requested == [("GET", "/v1/jobs/16852935"), ("GET", "/v1/jobs/16852935/tasks/normal-4")]
-    assert view["report"]["cause"].startswith("Matches runbook jobs-004 (Job succeeded but a task has no started_at).")
-    assert "2 returned data" in view["report"]["cause"]
+    # the runbook decides from the jobs API's data: started_at is set now, a late write (case 1, step 2)
+    verdict = view["verdict"]
+    assert (verdict["decision"], verdict["step"], verdict["case"]) == ("close", "2", 0)
+    assert verdict["facts"]["task_started"] == "2026-11-20T03:12:40Z"
+    assert verdict["facts"]["tasks_without_start"] == []
+    assert "repeat_count" in verdict["unknown"]  # the Logs Insights step had no AWS to ask
+    assert view["report"]["cause"] == (
+        "Task normal-4 of job 16852935 has started_at 2026-11-20T03:12:40Z now: the write was late."
+    )
+    assert view["report"]["decision"] == "close"
+    assert view["report"]["recommended_action"].startswith("Close — runbook step 2: If `started_at` is now set")

@@ -56,6 +56,13 @@ def test_scenario_file_seeds_the_account_and_references_earlier_responses(
     assert [message["Body"] for message in messages] == ["job family:runner"]
 
 
+def test_an_id_reference_takes_what_follows_the_arn_last_slash() -> None:
+    saved = {"run": {"tasks": [{"taskArn": "arn:aws:ecs:us-east-1:123456789012:task/jobs/4f1c9e"}]}}
+
+    assert resolve('{"TaskId": "{{run.tasks[0].taskArn|id}}"}', saved) == '{"TaskId": "4f1c9e"}'
+    assert resolve("{{ run.tasks[0].taskArn | id }}", saved) == "4f1c9e"
+
+
 def test_a_whole_string_reference_keeps_the_value_type() -> None:
     saved = {"r": {"items": [{"ids": [1, 2]}], "name": "x"}}
 

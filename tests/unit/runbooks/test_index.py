@@ -11,7 +11,7 @@ from app.runbooks.model import Runbook
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("CannotPullContainerError", ["cannotpullcontainererror", "cannot", "pull", "container", "error"]),
+        ("CannotPullContainerError", ["cannotpullcontainererror", "cannot", "pull", "contain", "error"]),
         ("started_at", ["started_at", "start"]),
         ("Queued queues QUEUE", ["queu", "queu", "queu"]),
         ("expired expires expiring", ["expir", "expir", "expir"]),

@@ -177,8 +177,8 @@ def test_progress_text_lists_lines_under_the_reference() -> None:
     assert render.progress_text("tri-1", ["a", "b"]) == ":mag: Investigating… (ref `tri-1`)\na\nb"
 
 
-def test_report_text_is_title_and_cause() -> None:
-    assert render.report_text(record()) == "Late write: The task runner wrote started_at late."
+def test_report_text_is_title_decision_and_cause() -> None:
+    assert render.report_text(record()) == "Late write [close]: The task runner wrote started_at late."
     assert render.report_text(record(report=None)) == "Investigation finished"
 
 

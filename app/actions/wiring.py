@@ -1,0 +1,80 @@
+"""Build the approval and executor dependencies from the settings (composition roots call these)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from slack_sdk import WebClient
+
+from app.actions.approval import ApprovalDeps
+from app.actions.executor import ExecutorDeps, execute
+from app.actions.writes import WriteCalls, write_operations
+from app.config import Settings, load_secret
+from app.runbooks.actions import AWS_WRITE_TOOL
+from app.runbooks.catalog import Catalog
+from app.slack.poster import Poster
+from app.storage.actions import ActionStore
+from tools.registry import ToolRegistry
+
+
+def declared_aws_writes(catalog: Catalog) -> set[str]:
+    """Every ``service.operation`` an ``aws_write`` action of the catalog declares."""
+    return {f"{action.args.get('service')}.{action.args.get('operation')}"
+            for runbook in catalog.runbooks for action in runbook.actions if action.tool == AWS_WRITE_TOOL}
+
+
+def write_calls(settings: Settings, catalog: Catalog, aws_client: Callable[[str], Any] | None = None) -> WriteCalls:
+    """The writes the executor may make: the jobs API's write operations, the catalog's AWS actions."""
+    jobs_api, operations = None, {}
+    if settings.jobs_api_spec:
+        from tools.openapi_mcp import load_spec
+
+        operations = write_operations(load_spec(settings.jobs_api_spec))
+        token = load_secret(settings, settings.jobs_api_secret_name, required=("token",))["token"]
+        jobs_api = httpx.Client(base_url=settings.jobs_api_base_url, timeout=settings.evidence_timeout_seconds,
+                                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    if aws_client is None:
+        import boto3
+
+        session: Any = boto3.session.Session(region_name=settings.aws_region)
+
+        def aws_client(service: str) -> Any:
+            return session.client(service)
+
+    return WriteCalls(jobs_api, operations, aws_client, declared_aws_writes(catalog))
+
+
+def executor_deps(settings: Settings, *, catalog: Callable[[], Catalog], reads: Callable[[Catalog], ToolRegistry],
+                  store: ActionStore, slack: Poster) -> ExecutorDeps:
+    """The executor's dependencies; its writes are built for the catalog of the moment."""
+    current = catalog()
+    return ExecutorDeps(catalog=catalog, writes=write_calls(settings, current), reads=reads, store=store,
+                        slack=slack, step_timeout=settings.evidence_timeout_seconds,
+                        max_wait=settings.verify_max_wait_seconds)
+
+
+def hand_off(settings: Settings, local: Callable[[], ExecutorDeps]) -> Callable[[str], object]:
+    """How an approved proposal reaches the executor: its Lambda (async), or in this process."""
+    if settings.executor_function:
+        import boto3
+
+        client = boto3.client("lambda", region_name=settings.aws_region)
+
+        def invoke(proposal_id: str) -> object:
+            payload = json.dumps({"proposal_id": proposal_id}).encode()
+            return client.invoke(FunctionName=settings.executor_function, InvocationType="Event", Payload=payload)
+
+        return invoke
+    return lambda proposal_id: execute(proposal_id, local())
+
+
+def approval_deps(settings: Settings, *, client: WebClient, store: ActionStore, slack: Poster,
+                  local: Callable[[], ExecutorDeps]) -> ApprovalDeps:
+    """The approval check's dependencies: user groups read through the Slack Web API."""
+    def members(group: str) -> list[str]:
+        return [str(user) for user in client.usergroups_users_list(usergroup=group).get("users") or []]
+
+    return ApprovalDeps(store=store, slack=slack, members=members, execute=hand_off(settings, local))

@@ -1,0 +1,1 @@
+"""The executor Lambda: runs approved runbook actions, with its own least-privilege role."""

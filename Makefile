@@ -1,12 +1,18 @@
 # Set-up is idempotent: .venv is (re)built only when pyproject.toml changes.
 PYTHON ?= python3
+# The deployment configuration (`make synth CONFIG=prod.yaml`), and the Python 3.11 that writes the assets'
+# byte code when PYTHON is another version (default: python3.11 on the PATH).
+CONFIG ?= infra/config.yaml
+LAMBDA_PYTHON ?=
+OUTPUTS ?= build/stack-outputs.json
+MANIFEST ?= build/slack-manifest.yaml
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # jsii (under aws-cdk-lib) warns on every start when Node 20 runs it; the CDK app works on it.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: setup demo test lint typecheck unit bench sample-chart clean assets synth deploy test-assets
+.PHONY: setup demo test lint typecheck unit bench sample-chart clean assets synth deploy manifest test-assets
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,14 +47,20 @@ bench: setup
 
 # Lambda assets: Linux arm64 wheels from pip into build/assets/ (no Docker); reused when nothing changed.
 assets: setup
-	$(BIN)/python -m infra.assets build
+	$(BIN)/python -m infra.assets build $(if $(LAMBDA_PYTHON),--python $(LAMBDA_PYTHON))
 
 # Offline synthesis with the cdk-nag AWS Solutions checks; fails on any unaccepted finding.
 synth: assets
-	CDK_OUTDIR=cdk.out $(BIN)/python -m infra.app
+	CDK_OUTDIR=cdk.out $(BIN)/python -m infra.app --config $(CONFIG)
 
+# Deploys, then keeps the stack outputs for `make manifest` and the operator's commands.
 deploy: assets
-	npx --yes aws-cdk@2 deploy
+	mkdir -p build
+	npx --yes aws-cdk@2 deploy -c config=$(CONFIG) --outputs-file $(OUTPUTS)
+
+# The Slack app manifest with the deployed request URL (build/slack-manifest.yaml).
+manifest: setup
+	$(BIN)/python -m infra.manifest --config $(CONFIG) --outputs $(OUTPUTS) --out $(MANIFEST)
 
 test-assets: setup
 	$(BIN)/pytest -m assets

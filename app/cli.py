@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     runbooks.add_argument("--runbooks", metavar="SRC")
     runbooks.add_argument("--batch", metavar="FILE", help="match: one alert text a line (- for stdin), JSON lines out")
     runbooks.add_argument("--json", action="store_true")
+    runbooks.add_argument("--deploy-config", metavar="FILE", type=Path,
+                          help="check: also report the evidence steps this deployment's scope would refuse")
     runbooks.set_defaults(run=_runbooks)
     evals = commands.add_parser("eval", help="run evaluation scenarios and print a score table")
     evals.add_argument("dir", metavar="DIR", type=Path)
@@ -66,6 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     ratings.add_argument("--since", metavar="DATE", type=_date, help="only replies made on or after DATE (YYYY-MM-DD)")
     ratings.add_argument("--png", metavar="FILE", type=Path, help="also draw the chart into FILE")
     ratings.set_defaults(run=_ratings)
+    dlq = commands.add_parser("dlq", help="inspect and re-invoke the worker's dead letters")
+    dlq.add_argument("action", choices=["replay"])
+    dlq.add_argument("--queue-url", required=True, metavar="URL", help="stack output DeadLetterQueueUrl")
+    dlq.add_argument("--function", required=True, metavar="NAME", help="stack output WorkerFunctionName")
+    dlq.add_argument("--max", type=int, default=50, metavar="N", help="letters to handle at most (default 50)")
+    dlq.add_argument("--dry-run", action="store_true", help="list the letters and leave them in the queue")
+    dlq.add_argument("--region", metavar="REGION", help="the stack's region (default: AIOPS_AWS_REGION)")
+    dlq.set_defaults(run=_dlq)
     actions = commands.add_parser("actions", help="the audit of proposed and executed runbook actions")
     actions.add_argument("action", choices=["log"])
     actions.add_argument("--json", action="store_true")
@@ -136,7 +146,8 @@ def _triage(args: argparse.Namespace, settings: Settings) -> int:
 def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
     from app.runbooks.commands import run_runbooks_command
 
-    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings, batch=args.batch)
+    return run_runbooks_command(args.action, args.text, args.runbooks, args.json, settings, batch=args.batch,
+                                deploy_config=args.deploy_config)
 
 
 def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -174,6 +185,18 @@ def _ratings(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"\nchart written to {args.png}")
     return 0
+
+
+def _dlq(args: argparse.Namespace, settings: Settings) -> int:
+    import boto3
+
+    from app.dlq import replay_command
+
+    region = args.region or settings.aws_region
+    return replay_command(
+        queue_url=args.queue_url, function=args.function, limit=args.max, dry_run=args.dry_run,
+        sqs=boto3.client("sqs", region_name=region), lambda_client=boto3.client("lambda", region_name=region),
+    )
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     )
     # Slack experience
     progress_interval_seconds: float = Field(
-        default=1.0, ge=0.2, description="Least time between two updates of the progress message."
+        default=1.2, ge=0.2, description="Least time between two updates of the progress message (Tier 3: 50/min)."
     )
     price_input_usd_per_mtok: float = Field(
         default=3.0, ge=0, description="Price of a million input tokens (USD), for the cost in the report footer."

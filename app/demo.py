@@ -13,6 +13,7 @@ import boto3
 from slack_sdk import WebClient
 
 from app.config import Settings
+from app.demo_surfaces import show_surfaces
 from app.demo_thread import approve_action, continue_thread
 from app.fakes.local_ingress import local_ingress
 from app.fakes.slack_api import FakeSlackAPI
@@ -88,6 +89,7 @@ def _run(settings: Settings, slack: FakeSlackAPI, out: Callable[[str], None]) ->
                (HELP, question_ts)]
     for channel, ts in threads:
         out(render_thread(slack.thread(channel, ts)))
+    show_surfaces(local, slack, (ALERTS, HELP), (ALERTS, disk_ts), render_thread, out)
     started = [c for c in slack.calls_to("chat.postMessage") if "Investigating" in str(c.params.get("text"))]
     out(f"\n{len(started)} investigations, {len(slack.calls_to('chat.update'))} message updates.")
 

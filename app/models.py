@@ -21,6 +21,9 @@ class JobKind(StrEnum):
     QUESTION = "question"
     RATING = "rating"
     APPROVAL = "approval"
+    HOME = "home"
+    COMMAND = "command"
+    DRAFT = "draft"
 
 
 class Alert(BaseModel):
@@ -79,6 +82,18 @@ class ApprovalClick(BaseModel):
     clicked_at: float
 
 
+class SlackRequest(BaseModel):
+    """What a Slack surface asked for: the App Home, a slash command, the draft button or a message shortcut."""
+
+    action: Literal["home", "match", "status", "draft", "shortcut"]
+    text: str = Field(default="", description="The slash command's argument (the text to match).")
+    response_url: str = Field(default="", description="Where an ephemeral answer goes (commands, shortcuts).")
+    record_id: str = Field(default="", description="The report a draft is made from.")
+
+
+_REQUEST_KINDS = frozenset({"home", "command", "draft"})
+
+
 class Job(BaseModel):
     """The unit of work the ingress hands to the worker."""
 
@@ -93,6 +108,7 @@ class Job(BaseModel):
     in_thread: bool = Field(default=False, description="A question asked inside an existing thread.")
     rating: Rating | None = Field(default=None, description="The rating to store, for rating jobs.")
     approval: ApprovalClick | None = Field(default=None, description="The click to check, for approval jobs.")
+    request: SlackRequest | None = Field(default=None, description="What a Slack surface asked for.")
 
     @model_validator(mode="after")
     def _rating_jobs_carry_a_rating(self) -> Job:
@@ -100,6 +116,8 @@ class Job(BaseModel):
             raise ValueError("a rating job needs a rating, and only a rating job has one")
         if (self.kind is JobKind.APPROVAL) != (self.approval is not None):
             raise ValueError("an approval job needs a click, and only an approval job has one")
+        if self.kind.value in _REQUEST_KINDS and self.request is None:
+            raise ValueError(f"a {self.kind.value} job needs a request")
         return self
 
 

@@ -22,6 +22,7 @@ from matching_bench import accuracy_rows as matching_rows
 from matching_bench import label_rows, latency_rows
 from runbooks_bench import accuracy_rows, github_load_rows
 from slack_sdk import WebClient
+from surfaces_bench import home_rows, surface_ack_rows
 
 from app.config import Settings
 from app.fakes.jobs_api import DEFAULT_TOKEN, SAMPLE_SPEC, FakeJobsAPI
@@ -154,6 +155,7 @@ def main() -> None:
           for count, figures in evidence.items()],
     ]
     rows += github_load_rows() + accuracy_rows() + matching_rows() + latency_rows() + label_rows()
+    rows += surface_ack_rows() + home_rows()
     widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
     header = ("benchmark", "value", "spread", "target", "runs")
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]

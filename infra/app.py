@@ -7,6 +7,8 @@ the stack is environment-agnostic and takes its account and region at deploy tim
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from aws_cdk import App, Aspects, cx_api
@@ -43,8 +45,11 @@ def findings(assembly: cx_api.CloudAssembly) -> list[str]:
     ]
 
 
-def main() -> None:
-    app = App()
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m infra.app", description="Synthesise the stack offline.")
+    parser.add_argument("--config", help="deployment configuration file (default: the cdk.json context)")
+    args = parser.parse_args(argv)
+    app = App(context={"config": args.config} if args.config else None)
     try:
         build_app(app)
     except DeployConfigError as exc:

@@ -29,10 +29,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.interpreter import PYTHON_VERSION, AssetBuildError, byte_compiler
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "build" / "assets"
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
-PYTHON_VERSION = "3.11"
 PROJECT = "runbook-aiops"
 # The Lambda Python runtime ships boto3 and its dependencies; the ingress uses those (the worker brings its own).
 RUNTIME_SDK = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"})
@@ -52,10 +53,6 @@ import {entry}
 files = {{name: getattr(module, "__file__", None) for name, module in list(sys.modules.items()) if name not in before}}
 print(json.dumps({{name: path for name, path in files.items() if path}}))
 """
-
-
-class AssetBuildError(Exception):
-    """An asset cannot be built: pip failed, or this interpreter cannot compile byte code for the runtime."""
 
 
 @dataclass(frozen=True)
@@ -154,34 +151,26 @@ def constraints() -> list[str]:
     return sorted(pins.values())
 
 
-def runtime_python() -> str:
-    """An interpreter of the Lambda runtime's Python version: this one, or ``python3.11`` on ``PATH``.
+def runtime_python(python: str | None = None) -> str:
+    """The interpreter that writes the runtime's byte code: ``python``, this one, or ``python3.11`` on ``PATH``.
 
     Raises:
-        AssetBuildError: No such interpreter is found.
+        AssetBuildError: No interpreter of the runtime's Python version is given or found.
     """
-    if ".".join(map(str, sys.version_info[:2])) == PYTHON_VERSION:
-        return sys.executable
-    found = shutil.which(f"python{PYTHON_VERSION}")
-    if found is not None:
-        done = subprocess.run(  # noqa: S603 - an interpreter found on PATH, asked for its version
-            [found, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True, text=True, timeout=30, check=False,
-        )
-        if done.returncode == 0 and done.stdout.strip() == PYTHON_VERSION:
-            return found
-    raise AssetBuildError(
-        f"byte code must match the Lambda runtime: install Python {PYTHON_VERSION} as python{PYTHON_VERSION} on PATH"
-    )
+    return byte_compiler(python)
 
 
-def build(plan: AssetPlan, out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM) -> Path:
+def build(
+    plan: AssetPlan, out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM, python: str | None = None
+) -> Path:
     """Build (or reuse, when nothing changed) the asset folder ``out/platform/plan.name``.
+
+    ``python`` is the Python 3.11 interpreter that compiles the byte code (see :func:`runtime_python`).
 
     Raises:
         AssetBuildError: pip failed, or no interpreter of the runtime's Python version is found.
     """
-    python = runtime_python()
+    python = runtime_python(python)
     target = out / platform / plan.name
     stamp = target.with_name(f"{plan.name}.stamp")
     fingerprint = _fingerprint(plan, platform)
@@ -287,15 +276,19 @@ def compile_request() -> None:
     print(compile_tree(root, [Path(path) for path in request["files"]], sourceless=request["sourceless"]))
 
 
-def compile_tree(root: Path, files: Iterable[Path], *, sourceless: bool = False) -> int:
+def compile_tree(root: Path, files: Iterable[Path], python: str = sys.executable, *, sourceless: bool = False) -> int:
     """Compile ``files`` under ``root`` to byte code that is used without checking the source's time stamp.
 
     ``sourceless`` writes ``module.pyc`` in place of ``module.py`` (the source is deleted), which Python imports as
     it is; otherwise the byte code goes to ``__pycache__`` beside the source.
 
+    ``python`` is the interpreter whose byte code is written; another than this one compiles in a subprocess.
+
     Returns:
         How many files were compiled; files that are not valid Python for this interpreter stay source only.
     """
+    if python != sys.executable:
+        return compile_with(python, root, list(files), sourceless=sourceless)
     compiled = 0
     for path in files:
         if not path.is_file():
@@ -350,11 +343,13 @@ def installed(folder: Path) -> dict[str, str]:
     return found
 
 
-def build_all(out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM) -> dict[str, Path]:
-    """Both assets for one platform."""
+def build_all(
+    out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM, python: str | None = None
+) -> dict[str, Path]:
+    """Both assets for one platform, their byte code compiled by ``python`` (see :func:`runtime_python`)."""
     return {
-        "ingress": build(ingress_plan(import_closure("app.ingress.handler")), out, platform),
-        "worker": build(worker_plan(), out, platform),
+        "ingress": build(ingress_plan(import_closure("app.ingress.handler")), out, platform, python),
+        "worker": build(worker_plan(), out, platform, python),
     }
 
 
@@ -364,10 +359,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("command", choices=["build"])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--platform", default=LAMBDA_PLATFORM, help="'host' for this machine's platform")
+    parser.add_argument("--python", help=f"the Python {PYTHON_VERSION} that compiles byte code (default: this "
+                        f"interpreter when it is {PYTHON_VERSION}, else python{PYTHON_VERSION} on the PATH)")
     args = parser.parse_args(argv)
     platform = host_platform() if args.platform == "host" else args.platform
     try:
-        folders = build_all(args.out, platform)
+        folders = build_all(args.out, platform, args.python)
     except AssetBuildError as exc:
         raise SystemExit(f"error: {exc}") from exc
     for name, folder in folders.items():

@@ -48,6 +48,28 @@ class Budget(_Strict):
     evidence_timeout_seconds: int = Field(default=20, ge=1)
 
 
+class Prices(_Strict):
+    """US dollars per million tokens of the deployed model (AIOPS_PRICE_*): the reports' and metrics' costs."""
+
+    input_usd_per_mtok: float = Field(default=3.0, ge=0)
+    output_usd_per_mtok: float = Field(default=15.0, ge=0)
+
+
+class AlarmLimits(_Strict):
+    """Thresholds of the alarms that depend on the deployment (errors and throttles alarm on the first one)."""
+
+    ingress_p99_ms: int = Field(default=2500, ge=100, le=10_000)
+    worker_duration_share: float = Field(default=0.8, gt=0, le=1)
+    daily_cost_usd: float = Field(default=0.0, ge=0, description="0: no spending alarm")
+
+
+class WorkerNetwork(_Strict):
+    """Subnets and security groups the worker runs in, to reach private APIs (it then needs a NAT or endpoints)."""
+
+    subnet_ids: tuple[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")], ...] = Field(min_length=1)
+    security_group_ids: tuple[Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")], ...] = Field(min_length=1)
+
+
 class InvestigationScope(_Strict):
     """What the worker may read in this account and region; an empty list grants nothing for that service.
 
@@ -59,7 +81,13 @@ class InvestigationScope(_Strict):
     state_machines: ResourceNames = ()
     sqs_queues: ResourceNames = ()
     lambda_functions: ResourceNames = ()
+    ecr_repositories: ResourceNames = ()
+    rds_instances: ResourceNames = ()
+    schedules: ResourceNames = ()  # GROUP/NAME of EventBridge Scheduler schedules
     cloudwatch_metrics: bool = False
+    load_balancers: bool = False  # ELBv2 describes have no resource-level permissions: all or nothing
+    certificates: bool = False  # ACM certificates are named by generated ids: all or nothing
+    auto_scaling: bool = False  # Auto Scaling describes have no resource-level permissions
 
     def services(self) -> tuple[str, ...]:
         """The boto3 services the worker's AWS tools may call: those this scope grants anything on."""
@@ -70,6 +98,12 @@ class InvestigationScope(_Strict):
             "sqs": self.sqs_queues,
             "lambda": self.lambda_functions,
             "cloudwatch": self.cloudwatch_metrics,
+            "ecr": self.ecr_repositories,
+            "rds": self.rds_instances,
+            "scheduler": self.schedules,
+            "elbv2": self.load_balancers,
+            "acm": self.certificates,
+            "autoscaling": self.auto_scaling,
         }
         return tuple(service for service, scope in granted.items() if scope)
 
@@ -93,7 +127,10 @@ class DeployConfig(_Strict):
     alarm_topic_arn: str = Field(default="", pattern=r"^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+)?$")
     ingress: FunctionSize = FunctionSize(memory_mb=256, timeout_seconds=10)
     worker: FunctionSize = FunctionSize(memory_mb=1024, timeout_seconds=600)
+    worker_vpc: WorkerNetwork | None = None
     budget: Budget = Budget()
+    prices: Prices = Prices()
+    alarms: AlarmLimits = AlarmLimits()
     investigation: InvestigationScope = InvestigationScope()
 
     @field_validator("log_retention_days")

@@ -1,4 +1,8 @@
-"""One CloudWatch dashboard: investigations, latency, tokens, errors and ratings."""
+"""One CloudWatch dashboard: investigations, latency, tokens, errors and ratings.
+
+The bot's own metrics are the worker's EMF metrics (app/worker/telemetry.py); a test checks that every metric
+of the ``RunbookAiops`` namespace the dashboard shows is one the worker emits, with the same dimensions.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +15,14 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from app.worker.telemetry import LEVELS, MODES, NAMESPACE, OUTCOMES, SERVICE
+
 # The worker logs "agent finished stop_reason=… tokens=… turns=…" once per investigation with a model.
 TOKENS_QUERY = [
     "filter @message like /agent finished/",
     "parse @message /tokens=(?<tokens>\\d+) turns=(?<turns>\\d+)/",
     "stats sum(tokens) as total_tokens, avg(tokens) as tokens_per_investigation, max(turns) as max_turns"
     " by bin(1h)",
-]
-# Ratings are the rating buttons' action ids (rate_better, rate_same, rate_partly, rate_wrong) in the ingress's logs.
-RATINGS_QUERY = [
-    "filter @message like /rate_(better|same|partly|wrong)/",
-    "parse @message /(?<rating>rate_(better|same|partly|wrong))/",
-    "stats count(*) as ratings by rating",
 ]
 PERIOD = Duration.minutes(5)
 
@@ -45,14 +45,15 @@ class BotDashboard(Construct):
         super().__init__(scope, construct_id)
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", default_interval=Duration.days(1))
         self.dashboard.add_widgets(*metric_graphs(watched))
+        self.dashboard.add_widgets(*outcome_graphs())
         self.dashboard.add_widgets(
             cloudwatch.LogQueryWidget(
                 title="Tokens", width=12, log_group_names=[watched.worker_logs.log_group_name],
                 query_lines=TOKENS_QUERY, view=cloudwatch.LogQueryVisualizationType.TABLE,
             ),
-            cloudwatch.LogQueryWidget(
-                title="Ratings", width=12, log_group_names=[watched.ingress_logs.log_group_name],
-                query_lines=RATINGS_QUERY, view=cloudwatch.LogQueryVisualizationType.BAR,
+            cloudwatch.GraphWidget(
+                title="Ratings", width=12, view=cloudwatch.GraphWidgetView.BAR,
+                left=[bot_metric("Ratings", "Sum", f"rated {level}", level=level) for level in LEVELS],
             ),
         )
 
@@ -63,7 +64,7 @@ def metric_graphs(watched: Watched) -> list[cloudwatch.IWidget]:
     return [
         cloudwatch.GraphWidget(
             title="Investigations", width=8,
-            left=[worker.metric_invocations(period=PERIOD, label="investigations started")],
+            left=[bot_metric("Investigations", "Sum", "investigations")],
             right=[ingress.metric_invocations(period=PERIOD, label="Slack requests")],
         ),
         cloudwatch.GraphWidget(
@@ -79,5 +80,35 @@ def metric_graphs(watched: Watched) -> list[cloudwatch.IWidget]:
                   worker.metric_throttles(period=PERIOD, label="worker throttles")],
             right=[watched.dead_letters.metric_approximate_number_of_messages_visible(
                 period=PERIOD, statistic="Maximum", label="dead letters")],
+        ),
+    ]
+
+
+def bot_metric(name: str, statistic: str, label: str, **dimensions: str) -> cloudwatch.Metric:
+    """One of the worker's own metrics."""
+    return cloudwatch.Metric(
+        namespace=NAMESPACE, metric_name=name, dimensions_map={"service": SERVICE, **dimensions},
+        statistic=statistic, period=PERIOD, label=label,
+    )
+
+
+def outcome_graphs() -> list[cloudwatch.IWidget]:
+    """Investigations by outcome and mode; how often a runbook matched and decided; blocked calls; spending."""
+    return [
+        cloudwatch.GraphWidget(
+            title="Outcomes", width=8, stacked=True,
+            left=[bot_metric("Investigations", "Sum", f"{outcome}, {mode}", outcome=outcome, mode=mode)
+                  for outcome in OUTCOMES for mode in MODES],
+        ),
+        cloudwatch.GraphWidget(
+            title="Match and verdict rate", width=8, left_y_axis=cloudwatch.YAxisProps(min=0, max=1),
+            left=[bot_metric("RunbookMatched", "Average", "runbook matched"),
+                  bot_metric("VerdictReached", "Average", "verdict reached")],
+            right=[bot_metric("BlockedToolCalls", "Sum", "blocked tool calls")],
+        ),
+        cloudwatch.GraphWidget(
+            title="Model usage", width=8,
+            left=[bot_metric("Tokens", "Sum", "tokens")],
+            right=[bot_metric("CostUsd", "Sum", "estimated USD")],
         ),
     ]

@@ -58,6 +58,7 @@ def worker_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
             "state_dir": "/tmp/aiops-state",  # noqa: S108 - the only writable folder in Lambda (runbook cache)
             "model": config.model,
             **{name: str(value) for name, value in config.budget.model_dump().items()},  # named as in Settings
+            **{f"price_{name}": str(value) for name, value in config.prices.model_dump().items()},
             "log_level": config.log_level,
         },
         chosen={

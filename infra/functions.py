@@ -14,7 +14,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra.config import RETENTION_DAYS, DeployConfigError, FunctionSize
+from infra.config import RETENTION_DAYS, DeployConfigError, FunctionSize, WorkerNetwork
 
 RUNTIME = lambda_.Runtime.PYTHON_3_11  # the version the assets' wheels and byte code are built for
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -59,6 +59,12 @@ class FunctionSpec:
     environment: dict[str, str]
     log_retention_days: int
     layers: tuple[lambda_.ILayerVersion, ...] = ()
+    network: WorkerNetwork | None = None
+
+
+# What Lambda needs to attach a function to subnets; EC2 grants these on no narrower resource than '*'.
+VPC_ACCESS = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+              "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses")
 
 
 class BotFunction(Construct):
@@ -85,10 +91,24 @@ class BotFunction(Construct):
             role=self.role,
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
+            tracing=lambda_.Tracing.ACTIVE,
             environment=spec.environment,
             layers=list(spec.layers),
         )
         self.log_group.grant_write(self.role)
+        if spec.network is not None:
+            self._attach(spec.network)
+
+    def _attach(self, network: WorkerNetwork) -> None:
+        """Run in the given subnets (by id: no lookup, so synthesis makes no AWS call)."""
+        function = self.function.node.default_child
+        assert isinstance(function, lambda_.CfnFunction)  # noqa: S101 - what lambda_.Function is made of
+        function.vpc_config = lambda_.CfnFunction.VpcConfigProperty(
+            subnet_ids=list(network.subnet_ids), security_group_ids=list(network.security_group_ids)
+        )
+        self.role.add_to_principal_policy(iam.PolicyStatement(
+            sid="AttachToConfiguredSubnets", actions=list(VPC_ACCESS), resources=["*"]
+        ))
 
     def allow(self, *statements: iam.PolicyStatement) -> None:
         """Add statements to the function's own role."""

@@ -23,6 +23,14 @@ ROTATION_REASON = (
     "These hold credentials issued by Slack, GitHub, the jobs API and Google; they are rotated where they are "
     "issued and the new value is put into the secret (README, Deploy), no rotation Lambda can mint them."
 )
+TRACE_REASON = (
+    "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, so "
+    "Lambda's X-Ray statement names '*'; they only upload the function's own trace segments."
+)
+VPC_REASON = (
+    "The worker runs in the operator's subnets (worker_vpc): Lambda manages its network interfaces, and EC2's "
+    "network-interface actions Lambda requires of the role have no narrower resource than '*'."
+)
 DLQ_REASON = "This queue is itself the dead-letter destination of the worker's asynchronous invocations."
 DEDUPE_PITR_REASON = (
     "The idempotency table holds Slack event ids for one hour (TTL) to drop Slack's retries; there is nothing to "
@@ -39,5 +47,6 @@ def suppress(construct: IConstruct, rule: str, reason: str, applies_to: Sequence
 def accept_function_findings(bot: BotFunction, read_wildcards: Sequence[str] = ()) -> None:
     """Findings on a bot function: its runtime and, for the worker, its configured read scope."""
     suppress(bot.function, "L1", RUNTIME_REASON)
+    suppress(bot.role, "IAM5", TRACE_REASON, ["Resource::*"])
     if read_wildcards:
         suppress(bot.role, "IAM5", READ_SCOPE_REASON, [f"Resource::{arn}" for arn in read_wildcards])

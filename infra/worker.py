@@ -6,9 +6,7 @@ from pathlib import Path
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_lambda_destinations as destinations
-from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -40,7 +38,7 @@ class Worker(Construct):
             description="Runbook AIOps worker: one read-only investigation per Slack alert or question",
             code=code, handler=WORKER_HANDLER, size=config.worker,
             environment=worker_environment(config, wiring),
-            log_retention_days=config.log_retention_days, layers=layers,
+            log_retention_days=config.log_retention_days, layers=layers, network=config.worker_vpc,
         ))
         self.function = self.bot.function
         self._grant(config, state)
@@ -51,7 +49,7 @@ class Worker(Construct):
         self.function.configure_async_invoke(
             retry_attempts=0, max_event_age=MAX_EVENT_AGE, on_failure=destinations.SqsDestination(self.dead_letters)
         )
-        self.alarm = self._alarm(config)
+        self.alarm = self._alarm()
 
     def _grant(self, config: DeployConfig, state: BotState) -> None:
         own_secrets = state.secrets.arns(*WORKER_CREDENTIALS)
@@ -63,8 +61,8 @@ class Worker(Construct):
             *guard_denies(own_secrets),
         )
 
-    def _alarm(self, config: DeployConfig) -> cloudwatch.Alarm:
-        alarm = cloudwatch.Alarm(
+    def _alarm(self) -> cloudwatch.Alarm:
+        return cloudwatch.Alarm(
             self, "DeadLetterAlarm",
             alarm_description="An investigation failed and its job is in the worker's dead-letter queue",
             metric=self.dead_letters.metric_approximate_number_of_messages_visible(
@@ -74,7 +72,3 @@ class Worker(Construct):
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
-        if config.alarm_topic_arn:
-            topic = sns.Topic.from_topic_arn(self, "AlarmTopic", config.alarm_topic_arn)
-            alarm.add_alarm_action(actions.SnsAction(topic))
-        return alarm

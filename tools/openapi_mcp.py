@@ -29,6 +29,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp_types import CallToolRequestParams
 from strands.tools.mcp import MCPClient
 
+from tools.api_auth import auth_headers
 from tools.redact import redact
 from tools.system import JOBS_API, ToolSystem
 
@@ -92,11 +93,12 @@ def api_client(
     base_url: str,
     token: str,
     *,
+    header: str = "",
     timeout: float = HTTP_TIMEOUT_SECONDS,
     transport: httpx2.AsyncBaseTransport | None = None,
 ) -> httpx2.AsyncClient:
-    """The HTTP client the tools call the API with: the bearer token on every request, a short timeout."""
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    """The HTTP client the tools call the API with: its credential on every request (see tools.api_auth)."""
+    headers = {**auth_headers({"token": token, "header": header}), "Accept": "application/json"}
     return httpx2.AsyncClient(base_url=base_url, headers=headers, timeout=timeout, transport=transport)
 
 

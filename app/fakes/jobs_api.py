@@ -84,7 +84,8 @@ class FakeJobsAPI(LocalHTTPFake):
 
     Attributes:
         routes: The canned answers; :meth:`add` appends more.
-        token: The bearer token every request must carry.
+        token: The bearer token every request must carry (or the API key, with ``api_key_header``).
+        api_key_header: The header that carries the API key instead of ``Authorization: Bearer``.
     """
 
     name = "fake-jobs-api"
@@ -95,10 +96,12 @@ class FakeJobsAPI(LocalHTTPFake):
         *,
         token: str = DEFAULT_TOKEN,
         latency: float = 0.0,
+        api_key_header: str = "",
     ) -> None:
         super().__init__(latency=latency)
         self.routes = _parse_routes(routes if routes is not None else [], "routes")
         self.token = token
+        self.api_key_header = api_key_header.lower()
 
     @classmethod
     def from_file(cls, path: str | Path, *, token: str = DEFAULT_TOKEN) -> FakeJobsAPI:
@@ -126,7 +129,9 @@ class FakeJobsAPI(LocalHTTPFake):
 
     def handle(self, request: HTTPRequest) -> HTTPResponse:
         """Check the bearer token, then answer from the most specific matching route, or 404."""
-        if request.headers.get("authorization") != f"Bearer {self.token}":
+        if self.api_key_header and request.headers.get(self.api_key_header) != self.token:
+            return HTTPResponse.json({"message": f"missing or invalid {self.api_key_header}"}, status=401)
+        if not self.api_key_header and request.headers.get("authorization") != f"Bearer {self.token}":
             return HTTPResponse.json({"message": "missing or invalid bearer token"}, status=401)
         seen = {f"{item.method} {item.path.rstrip('/')}" for item in self.requests[:-1]}
         candidates = [route for route in self.routes

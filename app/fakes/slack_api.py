@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from app.fakes.http import HTTPRequest, HTTPResponse, LocalHTTPFake
+from app.fakes.slack_surfaces import FakeFile, SlackSurfaces
 
 _JSON_FIELDS = ("blocks", "attachments", "view")
 
@@ -42,6 +43,8 @@ class FakeSlackAPI(LocalHTTPFake):
     Attributes:
         calls: Every call received, in order.
         fail_next: Method name -> Slack error code; the next call to that method fails once with that error.
+        failing: Method name -> Slack error code; every call to that method fails with it until removed.
+        surfaces: App Home views, thread statuses, uploaded files, response-URL posts and channel membership.
     """
 
     name = "fake-slack-api"
@@ -61,6 +64,8 @@ class FakeSlackAPI(LocalHTTPFake):
         self.team_id = team_id
         self.calls: list[SlackCall] = []
         self.fail_next: dict[str, str] = {}
+        self.failing: dict[str, str] = {}
+        self.surfaces = SlackSurfaces(lambda: self.url.removesuffix("/api/"), self._post_as_bot)
         self._messages: dict[str, dict[str, dict[str, Any]]] = {}
         self._counter = 0
         self._ts_base = int(time.time() * 1_000_000)  # message ts follow the real clock, as alert times do
@@ -71,6 +76,7 @@ class FakeSlackAPI(LocalHTTPFake):
             "conversations.replies": self._replies,
             "views.open": self._views_open,
             "usergroups.users.list": self._usergroup_users,
+            **self.surfaces.methods(),
         }
         self.usergroups: dict[str, list[str]] = {}
         """User group id → member user ids, for ``usergroups.users.list``."""
@@ -82,6 +88,10 @@ class FakeSlackAPI(LocalHTTPFake):
 
     def handle(self, request: HTTPRequest) -> HTTPResponse:
         """Decode a Web API call (query string, JSON or form body; bearer or ``token`` param) and answer it."""
+        with self._lock:
+            served = self.surfaces.serve(request)
+        if served is not None:
+            return served
         params: dict[str, Any] = {name: values[0] for name, values in request.query.items()}
         if request.body and "application/json" in request.headers.get("content-type", ""):
             params.update(json.loads(request.body.decode("utf-8")))
@@ -138,6 +148,39 @@ class FakeSlackAPI(LocalHTTPFake):
         with self._lock:
             return copy.deepcopy(self._thread_of(channel, ts))
 
+    def join(self, channel: str, *users: str) -> None:
+        """Make people members of a channel (what ``users.conversations`` lists for them)."""
+        with self._lock:
+            for user in users:
+                joined = self.surfaces.members.setdefault(user, [])
+                if channel not in joined:
+                    joined.append(channel)
+
+    def home_view(self, user: str) -> dict[str, Any] | None:
+        """The App Home view last published for a person, or None."""
+        with self._lock:
+            return copy.deepcopy(self.surfaces.home_views.get(user))
+
+    def response_url(self, key: str) -> str:
+        """A response URL served by this fake, as Slack sends with slash commands and shortcuts."""
+        with self._lock:
+            return self.surfaces.response_url(key)
+
+    def responses(self, key: str) -> list[dict[str, Any]]:
+        """What was posted to the response URL ``key``, in order."""
+        with self._lock:
+            return copy.deepcopy(self.surfaces.responses.get(key, []))
+
+    def file(self, file_id: str) -> FakeFile:
+        """An uploaded file; raises KeyError if unknown."""
+        with self._lock:
+            return copy.deepcopy(self.surfaces.files[file_id])
+
+    def status(self, channel: str, thread_ts: str) -> str:
+        """The bot's status shown in a thread now ("" when none)."""
+        with self._lock:
+            return self.surfaces.current_status.get((channel, thread_ts), "")
+
     def message(self, channel: str, ts: str) -> dict[str, Any]:
         """Return one message in its current state; raises KeyError if unknown."""
         with self._lock:
@@ -179,7 +222,7 @@ class FakeSlackAPI(LocalHTTPFake):
             handler = self._methods.get(call.method)
             if handler is None:
                 return 200, {"ok": False, "error": "unknown_method"}
-            error = self.fail_next.pop(call.method, None)
+            error = self.fail_next.pop(call.method, None) or self.failing.get(call.method)
             if error is not None:
                 return (429 if error == "ratelimited" else 200), {"ok": False, "error": error}
             return 200, handler(call.params)
@@ -201,13 +244,18 @@ class FakeSlackAPI(LocalHTTPFake):
             return {"ok": False, "error": "channel_not_found"}
         if not any(params.get(key) for key in ("text", "blocks", "attachments")):
             return {"ok": False, "error": "no_text"}
-        message: dict[str, Any] = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id}
-        message["text"] = params.get("text") or ""
+        message: dict[str, Any] = {"type": "message", "text": params.get("text") or ""}
         for key in ("blocks", "attachments"):
             if params.get(key):
                 message[key] = params[key]
-        stored = self._store(str(channel), message, params.get("thread_ts") or None)
+        stored = self._post_as_bot(str(channel), message, params.get("thread_ts") or None)
         return {"ok": True, "channel": channel, "ts": stored["ts"], "message": copy.deepcopy(stored)}
+
+    def _post_as_bot(self, channel: str, message: dict[str, Any], thread_ts: str | None) -> dict[str, Any]:
+        """Store a message by the bot; its reply in a thread clears its status there, as Slack does."""
+        message.update(user=self.bot_user_id, bot_id=self.bot_id)
+        self.surfaces.clear_status(channel, thread_ts)
+        return self._store(channel, message, thread_ts)
 
     def _update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(params.get("channel") or ""), str(params.get("ts") or "")

@@ -81,3 +81,49 @@ def mention_event(channel: str, ts: str, text: str, user: str, thread_ts: str | 
 def interaction_body(payload: dict[str, Any]) -> str:
     """The form body Slack posts for buttons and modals: one ``payload`` field holding the JSON."""
     return urlencode({"payload": json.dumps(payload)})
+
+
+def home_opened_event(user: str, tab: str = "home", channel: str = "D0HOME") -> dict[str, Any]:
+    """An ``app_home_opened`` event (the person opened one of the app's tabs)."""
+    stamp = f"{time.time():.6f}"
+    return {"type": "app_home_opened", "user": user, "channel": channel, "tab": tab, "event_ts": stamp}
+
+
+def command_body(
+    text: str, *, user: str, channel: str, response_url: str, trigger_id: str | None = None, command: str = "/aiops"
+) -> str:
+    """The form body Slack posts for a slash command."""
+    return urlencode({
+        "token": "legacy-verification-token",
+        "team_id": "T0TEAM",
+        "team_domain": "fake-team",
+        "channel_id": channel,
+        "channel_name": "somewhere",
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A0AIOPS",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id or f"{uuid.uuid4().int % 10**13}.{uuid.uuid4().hex}",
+    })
+
+
+def shortcut_payload(
+    message: dict[str, Any], *, channel: str, user: str, response_url: str, callback_id: str = "investigate_message"
+) -> dict[str, Any]:
+    """The payload of a message shortcut (``message_action``) used on ``message`` in ``channel``."""
+    return {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "trigger_id": f"{uuid.uuid4().int % 10**13}.{uuid.uuid4().hex}",
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": "T0TEAM", "domain": "fake-team"},
+        "user": {"id": user, "name": user.lower()},
+        "channel": {"id": channel, "name": "somewhere"},
+        "message_ts": message.get("ts"),
+        "message": message,
+        "response_url": response_url,
+        "token": "legacy-verification-token",
+    }

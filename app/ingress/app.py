@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
@@ -23,6 +24,7 @@ from app.ingress.interactions import (
     rating_job_from_action,
     rating_job_from_view,
 )
+from app.ingress.surfaces import add_surface_listeners
 from app.models import Job
 from app.slack.rating_blocks import DETAIL_ACTION, MODAL_CALLBACK, SubmissionError, rating_modal
 
@@ -66,6 +68,8 @@ def build_app(
         job = question_job(body, _identity(context))
         if job is not None:
             _start_once(start_job, job)
+
+    add_surface_listeners(app, partial(_start_once, start_job))
 
     @app.event(re.compile(".*"))
     def on_other_event() -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from pathlib import Path
 from typing import TextIO
 
 from app.config import Settings
 from app.models import Alert
 from app.runbooks.batch import Coverage, replay, row_json, summary_text
-from app.runbooks.catalog import Catalog, Match, load_catalog
+from app.runbooks.catalog import Catalog, Match, parse_snapshot
 from app.runbooks.selftest import selftest_lines, selftest_view, test_catalog
-from app.runbooks.source import SourceError
+from app.runbooks.source import Snapshot, SourceError
 from app.runbooks.sources import source_from_spec
 
 Printer = Callable[[str], None]
@@ -21,13 +22,14 @@ Printer = Callable[[str], None]
 
 def run_runbooks_command(
     action: str, argument: str | None, source: str | None, as_json: bool, settings: Settings,
-    batch: str | None = None,
+    batch: str | None = None, deploy_config: Path | None = None,
 ) -> int:
     """Run one ``aiops runbooks`` action and return the exit code.
 
     ``check`` exits 1 on any problem; ``match`` exits 1 when no runbook is claimed; 2 is a usage error.
     For ``check`` and ``list`` the positional argument is the source; for ``match`` it is the alert text, or
     ``batch`` names a file of alert texts, one a line (``-`` for standard input).
+    ``deploy_config`` (check only): also report every evidence step that deployment's scope would refuse.
     """
     from app.worker.handler import tool_names  # the worker's tool set: heavy imports only for this command
 
@@ -37,13 +39,14 @@ def run_runbooks_command(
         return _fail("aiops runbooks: --batch FILE goes with 'match' and no alert text", 2)
     spec = (argument if action != "match" else None) or source or settings.runbooks
     try:
-        catalog = load_catalog(source_from_spec(spec, settings), tool_names(settings))
+        snapshot = source_from_spec(spec, settings).fetch()
     except SourceError as exc:
         return _fail(f"aiops runbooks: {exc}", 1)
+    catalog = parse_snapshot(snapshot, tool_names(settings))
     if catalog.note:
         print(f"note: {catalog.note}", file=sys.stderr)
     if action == "check":
-        return _check(catalog, as_json)
+        return _check(catalog, as_json, snapshot, deploy_config)
     if action == "list":
         return _list(catalog, as_json)
     if action == "test":
@@ -53,7 +56,31 @@ def run_runbooks_command(
     return _match(catalog, argument or "", as_json)
 
 
-def _check(catalog: Catalog, as_json: bool) -> int:
+def _with_refusals(catalog: Catalog, snapshot: Snapshot, deploy_config: Path) -> Catalog:
+    """The catalog with a problem added for each evidence step the deployment would refuse.
+
+    Raises:
+        ValueError: The deployment configuration is invalid (the message says what to fix).
+    """
+    from app.runbooks.scope import refusals
+    from infra.config import DeployConfigError, load_config
+    from infra.grants import deployed_scope
+
+    try:
+        config, _ = load_config(deploy_config)
+    except DeployConfigError as exc:
+        raise ValueError(str(exc)) from exc
+    texts = {item.path: item.text for item in snapshot.files}
+    found = refusals(catalog, texts, deployed_scope(config))
+    return replace(catalog, problems=(*catalog.problems, *found))
+
+
+def _check(catalog: Catalog, as_json: bool, snapshot: Snapshot, deploy_config: Path | None) -> int:
+    if deploy_config is not None:
+        try:
+            catalog = _with_refusals(catalog, snapshot, deploy_config)
+        except ValueError as exc:
+            return _fail(f"aiops runbooks check: {exc}", 2)
     if as_json:
         view = {
             "version": catalog.version,

@@ -12,6 +12,7 @@ from typing import Any
 from app.language import Language, detect_language
 from app.models import EvidenceResult, Rating, TriageRecord, TriageReport
 from app.slack.action_blocks import proposal_blocks
+from app.slack.draft_blocks import draft_blocks
 from app.slack.rating_blocks import RATINGS, rating_actions, rating_tally
 from app.slack.texts import text
 from app.values import display
@@ -70,7 +71,8 @@ def report_blocks(record: TriageRecord, ratings: Sequence[Rating] = ()) -> list[
     if record.blocked_calls:
         listed = ", ".join(f"`{escape(call.tool)}`" for call in record.blocked_calls)
         blocks.append(_context(f":no_entry: {text('blocked', language)}: {listed}"))
-    blocks = blocks[: MAX_BLOCKS - _RESERVED]
+    drafting = draft_blocks(record, language)
+    blocks = blocks[: MAX_BLOCKS - _RESERVED - len(drafting)] + drafting
     blocks.append(rating_tally(record.id, ratings, language))
     blocks.append(_context(footer(record)))
     blocks.append(rating_actions(record.id, language))

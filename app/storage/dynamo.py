@@ -117,6 +117,24 @@ class DynamoTriageStore:
             )
         return found
 
+    def recent(self, since: datetime, limit: int = 500) -> list[TriageRecord]:
+        """Records created at or after ``since``, newest first, at most ``limit`` (a filtered scan)."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": "begins_with(pk, :p) AND created_at >= :since AND attribute_exists(body)",
+            "ProjectionExpression": "body",
+            "ExpressionAttributeValues": {":p": {"S": "TRIAGE#"}, ":since": {"S": since.isoformat()}},
+        }
+        records: list[TriageRecord] = []
+        while True:
+            page = self._client.scan(**request)
+            records += [TriageRecord.model_validate_json(item["body"]["S"]) for item in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        records.sort(key=lambda record: record.created_at, reverse=True)
+        return records[:limit]
+
     def _scan_rated(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         request: dict[str, Any] = {

@@ -121,6 +121,15 @@ class SQLiteTriageStore:
                 found.append(RatedRecord(record_id, created, runbook_id, kind, ratings))
         return found
 
+    def recent(self, since: datetime, limit: int = 500) -> list[TriageRecord]:
+        """Records created at or after ``since``, newest first, at most ``limit``."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT body FROM triage WHERE created_at >= ? ORDER BY created_at DESC LIMIT ?",
+                (since.isoformat(), limit),
+            ).fetchall()
+        return [TriageRecord.model_validate_json(row[0]) for row in rows]
+
     def _one(self, query: str, params: tuple[str, ...]) -> TriageRecord | None:
         with self._lock:
             row = self._db.execute(query, params).fetchone()

@@ -45,6 +45,10 @@ class TriageStore(Protocol):
         """Every rated record created at or after ``since``, with its ratings."""
         ...
 
+    def recent(self, since: datetime, limit: int = 500) -> list[TriageRecord]:
+        """Records created at or after ``since``, newest first, at most ``limit``."""
+        ...
+
 
 def store_from_settings(settings: Settings) -> TriageStore:
     """DynamoDB when a triage table is configured, otherwise the SQLite file in the state folder."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from pydantic import ValidationError
 from slack_sdk import WebClient
 from strands.types.tools import AgentTool
@@ -28,6 +28,7 @@ from app.worker.cost import Prices
 from app.worker.jobs import Outcome, handle_job
 from app.worker.jobs_api import jobs_api_tools
 from app.worker.pipeline import WorkerDeps, investigate
+from app.worker.telemetry import SERVICE, observe, worker_metrics
 from app.worker.toolsets import investigation_tools, tool_systems
 from tools.registry import ToolRegistry, ToolSet
 from tools.runbooks import SYSTEM as RUNBOOKS
@@ -37,7 +38,9 @@ from tools.system import JOBS_API
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-logger = Logger(service="aiops-worker")
+logger = Logger(service=SERVICE)
+metrics = worker_metrics()
+tracer = Tracer(service=SERVICE)  # X-Ray when the function has active tracing; off outside Lambda
 
 
 class BadJobError(Exception):
@@ -57,6 +60,11 @@ class Worker:
     def handle(self, job: Job) -> Outcome:
         """Do what the job asks: investigate, note a resolution, or store a rating."""
         return handle_job(job, self.deps)
+
+    @property
+    def mode(self) -> str:
+        """``model`` or ``evidence-only``: how this worker's investigations are made."""
+        return "evidence-only" if self.deps.model_spec == "none" else "model"
 
 
 def build_worker(
@@ -152,8 +160,11 @@ def parse_job(event: dict[str, Any]) -> Job:
         raise BadJobError(f"invocation payload is not a job: {exc.error_count()} errors") from exc
 
 
-@logger.inject_lambda_context(log_event=False)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Entry point for the ingress's async invocation."""
     job = parse_job(event)
-    return _cold_start.get().handle(job).receipt()
+    worker = _cold_start.get()
+    return observe(job, worker.handle, worker.mode, metrics, logger).receipt()

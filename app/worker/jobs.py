@@ -1,4 +1,4 @@
-"""What the worker does with each kind of job: investigate, note a resolution, or store a rating."""
+"""What the worker does with each kind of job: investigate, note a resolution, store a rating, or serve a surface."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from app.models import Job, JobKind, TriageRecord
 from app.worker.pipeline import WorkerDeps, investigate
 from app.worker.ratings import record_rating
 from app.worker.resolved import note_resolution
+from app.worker.surfaces import handle_request, investigate_shortcut
+
+_SURFACES = frozenset({JobKind.HOME, JobKind.COMMAND, JobKind.DRAFT})
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,11 @@ def handle_job(job: Job, deps: WorkerDeps) -> Outcome:
         if deps.approvals is None:
             return Outcome(job.approval.proposal_id, "refused: actions are not configured")
         return Outcome(job.approval.proposal_id, handle_click(job.approval, deps.approvals))
+    if job.kind in _SURFACES:
+        return Outcome(job.request.record_id if job.request else "", handle_request(job, deps))
+    if job.request is not None and job.request.action == "shortcut":
+        record = investigate_shortcut(job, deps)
+        return Outcome(record.id, record.status, record)
     if job.kind is JobKind.ALERT and job.alert.status == "resolved":
         earlier = note_resolution(job, deps.slack, deps.store)
         if earlier is None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from app.config import ConfigError, Settings, load_secret
 
 if TYPE_CHECKING:
+    import httpx
     import httpx2
     from fastmcp import FastMCP
     from strands.types.tools import AgentTool
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
     from tools.system import ToolSystem
 
 
-def configured_spec(settings: Settings) -> dict[str, Any]:
-    """The configured OpenAPI document.
+def configured_spec(settings: Settings, *, http: httpx.Client | None = None) -> dict[str, Any]:
+    """The configured OpenAPI document (fetched through ``http`` when given, e.g. with the API's credential).
 
     Raises:
         ConfigError: No spec is configured, or it cannot be read or is not OpenAPI 3.
@@ -29,7 +30,7 @@ def configured_spec(settings: Settings) -> dict[str, Any]:
     if not settings.jobs_api_spec:
         raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
     try:
-        return load_spec(settings.jobs_api_spec)
+        return load_spec(settings.jobs_api_spec, http=http)
     except SpecError as exc:
         raise ConfigError(str(exc)) from exc
 
@@ -54,16 +55,23 @@ def server_from_settings(settings: Settings, *, transport: httpx2.AsyncBaseTrans
         ConfigError: No spec is configured, the spec or the secret cannot be loaded, no base URL is known, or an
             extra operation is not in the spec.
     """
-    from tools.openapi_mcp import SpecError, api_client, build_server, first_server
+    import httpx
 
-    spec = configured_spec(settings)
+    from tools.api_auth import auth_headers, same_origin
+    from tools.openapi_mcp import HTTP_TIMEOUT_SECONDS, SpecError, api_client, build_server, first_server
+
+    if not settings.jobs_api_spec:
+        raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
+    secret = load_secret(settings, settings.jobs_api_secret_name, required=("token",))
+    with httpx.Client(headers=auth_headers(secret), timeout=HTTP_TIMEOUT_SECONDS) as authed:
+        own = settings.jobs_api_base_url and same_origin(settings.jobs_api_spec, settings.jobs_api_base_url)
+        spec = configured_spec(settings, http=authed if own else None)  # the key stays on its host
     try:
         base_url = settings.jobs_api_base_url or first_server(spec)
     except SpecError as exc:
         message = "no jobs API base URL: set AIOPS_JOBS_API_BASE_URL (the spec names no plain server URL)"
         raise ConfigError(message) from exc
-    token = load_secret(settings, settings.jobs_api_secret_name, required=("token",))["token"]
-    client = api_client(base_url, token, transport=transport)
+    client = api_client(base_url, secret["token"], header=secret.get("header", ""), transport=transport)
     try:
         return build_server(spec, client, extra_operations=settings.jobs_api_extra_operations)
     except SpecError as exc:

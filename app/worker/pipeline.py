@@ -7,7 +7,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 from strands.models import Model
 
@@ -24,6 +23,7 @@ from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.source import RunbookSource
 from app.runbooks.tiebreak import select_runbook
 from app.slack import render
+from app.slack.live import LiveStatus
 from app.slack.poster import Poster, SlackPostError
 from app.slack.texts import text
 from app.storage.actions import ActionStore
@@ -60,7 +60,7 @@ class WorkerDeps:
     model_spec: str = "none"
     budget: Budget = field(default_factory=Budget)
     evidence_timeout: float = 20.0
-    progress_interval: float = 1.0
+    progress_interval: float = 1.2
     prices: Prices = field(default_factory=Prices)
     actions: ActionStore | None = None
     """Where proposals of runbook actions are kept; None proposes nothing."""
@@ -93,16 +93,20 @@ def investigate(job: Job, deps: WorkerDeps) -> TriageRecord:
     language = detect_language(job.alert.full_text())
     started = time.perf_counter()
     progress: Progress | None = None
+    live: LiveStatus | None = None
     try:
         progress_ts = deps.slack.post(job.channel, job.thread_ts, render.progress_text(record.id, [], language))
-        send = partial(deps.slack.update, job.channel, progress_ts)
-        progress = Progress(send, record.id, language, interval=deps.progress_interval)
+        live = LiveStatus(deps.slack, job.channel, job.thread_ts, progress_ts)  # never raises
+        progress = Progress(live.send, record.id, language, interval=deps.progress_interval)
         _run(job, deps, record, progress, progress_ts, started)
     except Exception as exc:
         if progress is not None:
             progress.stop()
         _fail(job, deps, record, exc, language)
         raise InvestigationError(f"investigation {record.id} failed: {exc}") from exc
+    finally:
+        if live is not None:
+            live.clear()
     return record
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import importlib.metadata as metadata
+import shutil
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-import infra.assets
 from infra.assets import (
     PYTHON_VERSION,
     REPO_ROOT,
     RUNTIME_SDK,
     AssetBuildError,
     AssetPlan,
+    byte_compiler,
     compile_tree,
     compile_with,
     constraints,
@@ -130,22 +132,6 @@ def test_byte_code_is_written_by_the_runtime_interpreter(tmp_path: Path) -> None
         f"lib.cpython-{PYTHON_VERSION.replace('.', '')}.pyc"]
 
 
-def test_another_default_python_finds_the_runtime_version_on_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(infra.assets.sys, "version_info", (3, 13, 0, "final", 0))
-    fake = tmp_path / f"python{PYTHON_VERSION}"
-    fake.write_text("#!/bin/sh\necho 3.9\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", str(tmp_path))
-
-    with pytest.raises(AssetBuildError, match=f"install Python {PYTHON_VERSION}"):
-        runtime_python()
-
-    fake.write_text(f"#!/bin/sh\necho {PYTHON_VERSION}\n")
-    assert runtime_python() == str(fake)
-
-
 def test_removing_a_distribution_deletes_its_files_and_empty_folders(tmp_path: Path) -> None:
     info = tmp_path / "grpcio-1.0.dist-info"
     info.mkdir()
@@ -159,3 +145,25 @@ def test_removing_a_distribution_deletes_its_files_and_empty_folders(tmp_path: P
     assert remove_distributions(tmp_path, frozenset({"grpcio", "absent"})) == ["grpcio"]
 
     assert sorted(path.name for path in tmp_path.iterdir()) == ["keep.py"]
+
+
+def test_another_interpreter_writes_byte_code_of_its_own_version(tmp_path: Path) -> None:
+    other = shutil.which("python3.11")
+    if other is None or Path(other).resolve() == Path(sys.executable).resolve():
+        pytest.skip("needs a python3.11 on the PATH besides this interpreter")
+    (tmp_path / "pkg").mkdir()
+    source = tmp_path / "pkg" / "mod.py"
+    source.write_text("VALUE = 42\n")
+
+    assert compile_tree(tmp_path, [source], byte_compiler(other)) == 1
+    assert [path.name for path in (tmp_path / "pkg" / "__pycache__").iterdir()] == ["mod.cpython-311.pyc"]
+
+
+def test_a_byte_compiler_of_another_version_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "python3.12"
+    fake.write_text("#!/bin/sh\necho 3.12\n")
+    fake.chmod(0o755)
+    with pytest.raises(AssetBuildError, match="is not Python 3.11"):
+        byte_compiler(str(fake))
+    with pytest.raises(AssetBuildError, match="install Python 3.11 or pass --python"):
+        byte_compiler(str(tmp_path / "missing"))

@@ -17,6 +17,8 @@ ALLOWED_WRITES = {
     "logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage",
     "bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream",
 }
+# X-Ray's trace uploads (active tracing) have no resource-level permissions: they are the only writes on "*".
+TRACE_WRITES = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
 
 def listed(value: Any) -> list[Any]:
@@ -50,9 +52,11 @@ def test_no_wildcard_actions_and_writes_only_on_named_resources(base: Synthesise
             continue
         for action in listed(statement["Action"]):
             assert "*" not in action, action
-            assert READ_VERBS.match(action) or action in ALLOWED_WRITES, action
+            assert READ_VERBS.match(action) or action in ALLOWED_WRITES | TRACE_WRITES, action
             if action in ALLOWED_WRITES:
                 assert "*" not in json.dumps(statement["Resource"]), statement
+            if action in TRACE_WRITES:
+                assert set(listed(statement["Action"])) == TRACE_WRITES, statement
 
 
 @pytest.mark.parametrize("role", ["IngressBotRole", "WorkerBotRole"])
@@ -85,6 +89,7 @@ def test_ingress_may_start_the_worker_use_its_tables_and_read_the_slack_secret_o
         | on({"Fn::GetAtt": [triage, "Arn"]}, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
         | on({"Ref": slack}, "secretsmanager:GetSecretValue")
         | on({"Fn::GetAtt": [logs, "Arn"]}, "logs:CreateLogStream", "logs:PutLogEvents")
+        | on("*", *TRACE_WRITES)
     )
 
 
@@ -158,6 +163,23 @@ def test_investigation_reads_are_scoped_to_the_configured_resources(base: Synthe
 def test_unconfigured_services_get_no_permissions(synth: Callable[..., Synthesised]) -> None:
     stack = synth(investigation={"log_groups": ["/aws/lambda/jobs-*"]})
     services = {action.split(":")[0] for action in allowed_actions(stack, "WorkerBotRole")}
-    assert services == {"logs", "secretsmanager", "dynamodb", "bedrock", "sqs"}
+    assert services == {"logs", "secretsmanager", "dynamodb", "bedrock", "sqs", "xray"}
     sqs_actions = {a for a in allowed_actions(stack, "WorkerBotRole") if a.startswith("sqs:")}
     assert sqs_actions == {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}  # its dead letters
+
+
+def test_the_runbooks_other_services_are_granted_only_when_configured(synth: Callable[..., Synthesised]) -> None:
+    stack = synth(investigation={"ecr_repositories": ["jobs-*"], "rds_instances": ["jobs-db"],
+                                 "schedules": ["default/jobs-*"], "load_balancers": True, "certificates": True,
+                                 "auto_scaling": True})
+    sids = by_sid(stack, "WorkerBotRole")
+    assert sids["ReadConfiguredRepositories"]["Resource"] == {"Fn::Join": ["", [
+        "arn:", {"Ref": "AWS::Partition"}, ":ecr:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"},
+        ":repository/jobs-*"]]}
+    assert "rds:DescribeDBInstances" in listed(sids["ReadConfiguredDatabases"]["Action"])
+    assert "scheduler:GetSchedule" in listed(sids["ReadConfiguredSchedules"]["Action"])
+    for sid in ("ReadLoadBalancers", "ReadCertificates", "ReadAutoScalingGroups", "ListSchedules"):
+        assert sids[sid]["Resource"] == "*", sid
+    variables = stack.function("app.worker.handler")["Environment"]["Variables"]
+    assert set(variables["AIOPS_AWS_READ_SERVICES"].split(",")) == {"ecr", "rds", "scheduler", "elbv2", "acm",
+                                                                     "autoscaling"}

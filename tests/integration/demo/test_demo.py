@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from app.config import Settings
 from app.demo import run_demo
 
@@ -15,21 +17,27 @@ def _run(tmp_path: Path, **overrides: object) -> str:
     return "\n".join(lines)
 
 
-def test_demo_without_model_shows_five_threads_with_evidence_reports(tmp_path: Path) -> None:
-    output = _run(tmp_path)
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The output of one demo run without a model, shared by the tests that only read it."""
+    return _run(tmp_path_factory.mktemp("demo"))
+
+
+def test_demo_without_model_shows_five_threads_with_evidence_reports(offline: str) -> None:
+    output = offline
     assert "No model is configured" in output
     assert "url_verification → HTTP 200" in output
     assert "Slack retry → HTTP 200 (no second investigation)" in output
     assert "forged signature → HTTP 401" in output
-    assert "7 investigations" in output  # six first replies and a follow-up; the resolved note is not one
+    assert "8 investigations" in output  # seven first replies (one by shortcut) and a follow-up; not the resolved note
     assert "== Job succeeded but a task has no started_at ==" in output
     assert "No runbook matches this alert" in output
-    assert output.count("[ Better than I would have done ]") == 7
+    assert output.count("[ Better than I would have done ]") == 8
     assert "investigation failed" not in output
 
 
-def test_demo_thread_shows_follow_up_resolution_and_ratings(tmp_path: Path) -> None:
-    output = _run(tmp_path)
+def test_demo_thread_shows_follow_up_resolution_and_ratings(offline: str) -> None:
+    output = offline
     health = output.split("─" * 78)[1]
 
     assert "follow-up question in the alert's thread → HTTP 200" in output
@@ -50,12 +58,12 @@ def test_demo_with_a_scripted_model_runs_the_agent(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     output = _run(tmp_path, model=f"scripted:{script}")
-    assert output.count("== Scripted verdict ==") == 7  # six first replies and the follow-up
+    assert output.count("== Scripted verdict ==") == 8  # seven first replies (one by shortcut) and the follow-up
     assert "Produced without a model" not in output
 
 
-def test_demo_world_gives_real_evidence_for_the_three_incidents(tmp_path: Path) -> None:
-    threads = _run(tmp_path).split("─" * 78)
+def test_demo_world_gives_real_evidence_for_the_three_incidents(offline: str) -> None:
+    threads = offline.split("─" * 78)
     health = next(t for t in threads if "== Job succeeded but a task has no started_at ==" in t)
     pull = next(t for t in threads if "== ECS task failed with CannotPullContainerError ==" in t)
     oom = next(t for t in threads if "== ECS task killed for running out of memory ==" in t)
@@ -73,8 +81,22 @@ def test_demo_world_gives_real_evidence_for_the_three_incidents(tmp_path: Path) 
     assert "✗" not in health + pull + oom  # no evidence step failed
 
 
-def test_demo_question_finds_its_runbook_through_the_job_it_names(tmp_path: Path) -> None:
-    threads = _run(tmp_path).split("─" * 78)
+def test_demo_shows_the_shortcut_the_command_a_draft_and_the_app_home(offline: str) -> None:
+    output = offline
+    shortcut = output.split('"Investigate with the bot" on bob\'s message → HTTP 200')[1].split("─" * 78)[1]
+    assert "seeing `started_at has no value tasks:normal-4` again" in shortcut
+    assert "== Job succeeded but a task has no started_at ==" in shortcut
+    assert "(only alice sees) ❔ No runbook would answer" in output
+    assert "📎 draft-disk-usage-91-on-bastion-2.md" in output
+    assert "| - regex: Disk\\ usage\\ \\d+%\\ on\\ bastion" in output
+    home = output.split("views.publish shows her:")[1]
+    assert "*Latest investigations in your channels*" in home
+    assert "`jobs-004` 2 · 100% as good or better · 🌟2" in home
+    assert "×1 Disk usage 91% on bastion-2 (/var) for 10 minutes" in home
+
+
+def test_demo_question_finds_its_runbook_through_the_job_it_names(offline: str) -> None:
+    threads = offline.split("─" * 78)
     question = next(t for t in threads if "job 123 failed and the UI shows no logs" in t)
 
     assert ":compass: job 123 → backfill exit_reason: CannotPullContainerError: no matching manifest" in question
@@ -83,8 +105,8 @@ def test_demo_question_finds_its_runbook_through_the_job_it_names(tmp_path: Path
     assert "Decided without a model" in question
 
 
-def test_demo_approves_one_retry_that_runs_once_and_is_verified(tmp_path: Path) -> None:
-    output = _run(tmp_path)
+def test_demo_approves_one_retry_that_runs_once_and_is_verified(offline: str) -> None:
+    output = offline
     retry = next(t for t in output.split("─" * 78) if "job 5521 —" in t)
 
     assert "U0ONCALL1 approves the proposed retry → HTTP 200" in output

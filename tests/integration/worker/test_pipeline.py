@@ -102,7 +102,7 @@ def test_scripted_model_report_is_used(tmp_path: Path, fake: FakeSlackAPI, store
 
     assert record.mode == "model"
     assert record.report is not None
-    assert record.report.model_dump(mode="json") == REPORT
+    assert record.report.model_dump(mode="json", exclude_unset=True) == REPORT
     assert record.usage.total_tokens > 0
     assert record.usage.turns >= 2
     assert [(call.tool, call.status) for call in record.tool_calls] == [("search_runbooks", "success")]
@@ -147,7 +147,7 @@ def reference_in(exc: InvestigationError) -> str:
 
 
 def test_slack_failure_is_reported_in_thread_and_stored(fake: FakeSlackAPI, store: SQLiteTriageStore) -> None:
-    fake.fail_next["chat.update"] = "channel_not_found"
+    fake.failing["chat.update"] = "channel_not_found"  # the report cannot replace the progress message either
     job = post_alert(fake)
 
     with pytest.raises(InvestigationError) as raised:
@@ -161,6 +161,21 @@ def test_slack_failure_is_reported_in_thread_and_stored(fake: FakeSlackAPI, stor
     assert stored is not None
     assert stored.status == "failed"
     assert "channel_not_found" in stored.error
+
+
+def test_a_failed_progress_update_does_not_stop_the_investigation(
+    fake: FakeSlackAPI, store: SQLiteTriageStore
+) -> None:
+    fake.fail_next["chat.update"] = "channel_not_found"  # the first progress update only
+    job = post_alert(fake)
+
+    record = investigate(job, make_deps(fake, store))
+
+    assert record.status == "ok"
+    assert fake.calls_to("chat.update")[0].params.get("blocks") in (None, [])  # the failed one was progress
+    assert RATING_IDS[0] in all_text(reply_of(fake, job)["blocks"])
+    stored = store.get(record.id)
+    assert stored is not None and stored.status == "ok"
 
 
 def test_failed_progress_post_is_still_reported_and_stored(fake: FakeSlackAPI, store: SQLiteTriageStore) -> None:

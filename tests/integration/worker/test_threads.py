@@ -121,9 +121,10 @@ def test_a_follow_up_after_a_failed_answer_starts_afresh(
     fake: FakeSlackAPI, store: SQLiteTriageStore, tmp_path: Path, slack_payload: Load
 ) -> None:
     alert = alert_from(fake, slack_payload("plain_text_webhook.json"))
-    fake.fail_next["chat.update"] = "message_not_found"
+    fake.failing["chat.update"] = "message_not_found"  # the answer cannot replace the progress message
     with pytest.raises(Exception, match="message_not_found"):
         handle_job(alert, deps(fake, store))
+    del fake.failing["chat.update"]
     job = mention_from(fake, slack_payload("followup_question.json"), ALERTS, alert.ts)
 
     second = handle_job(job, deps(fake, store)).record

@@ -86,7 +86,7 @@ def test_front_matter_must_be_a_mapping() -> None:
     ("front_matter", "field", "line", "detail"),
     [
         ("id: a\ntitle: A\nowner: me", "owner", 4,
-         "unknown key; allowed: evidence, examples, extract, facts, id, match, severity"),
+         "unknown key; allowed: actions, evidence, examples, extract, facts, id, match, severity"),
         ("id: a\ntitle: A\nmatch:\n  - {regex: x, when: y}", "match.0.when", 5, "unknown key; allowed: field, regex"),
         ("id: a\ntitle: A\nevidence:\n  - id: s\n    tool: jobs_get_job\n    retries: 2", "evidence.0.retries", 7,
          "unknown key; allowed: args, id, tool"),

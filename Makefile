@@ -31,8 +31,9 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy app tools infra
 
+# The sample catalog's steps name the sample jobs API's tools: check it against that spec.
 unit: setup
-	$(BIN)/aiops runbooks test runbooks
+	AIOPS_JOBS_API_SPEC=app/fakes/jobs_openapi.yaml $(BIN)/aiops runbooks test runbooks
 	$(BIN)/pytest
 
 test: lint typecheck unit
@@ -42,6 +43,7 @@ bench: setup
 	PYTHONPATH=. $(BIN)/python bench/burst.py
 	$(BIN)/python bench/model_tokens.py
 	$(BIN)/python -m bench.assets
+	$(BIN)/python -m bench.coldstart
 	$(BIN)/pytest -q -m assets tests/infra
 
 # Lambda assets: Linux arm64 wheels from pip into build/assets/ (no Docker); reused when nothing changed.

@@ -159,7 +159,7 @@ def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from tools.openapi_mcp import server_from_settings
+    from app.worker.jobs_api import server_from_settings
 
     settings = settings.model_copy(update={"jobs_api_spec": args.spec, "jobs_api_base_url": args.base_url})
     server = server_from_settings(settings)

@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     )
     # Cloud Logging, AWS and GitHub tools
     google_project: str = Field(
-        default="", description="Google Cloud project whose logs cloud_logging_query reads; empty disables the tool."
+        default="", description="Google Cloud project whose logs the Cloud Logging tool reads; empty disables the tool."
     )
     google_secret_name: str = Field(
         default="aiops/google",
@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     )
     aws_read_services: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(),
-        description="boto3 service names aws_read may read (comma-separated, e.g. ecs,lambda,logs); empty disables.",
+        description="boto3 service names the AWS tools may read (comma-separated, e.g. ecs,lambda,logs); empty: none.",
     )
     github_repos: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="OWNER/REPO the code tools may read (comma-separated); empty disables them."

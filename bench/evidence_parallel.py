@@ -1,13 +1,13 @@
-"""Benchmark: a runbook's six evidence steps, each against a backend answering after 300 ms, run in parallel.
+"""Benchmark: a runbook's evidence steps (6, 24 and 48), each against a backend answering after 300 ms, in parallel.
 
 The steps use the worker's own tools (built as at cold start from settings): two Cloud Logging queries, a GitHub
-code search and a file read, and two jobs API calls through the in-process MCP server. Each step alone takes about
-one backend round trip; run together they should finish within 1.5x the slowest of them.
+code search and a file read, and two jobs API calls through the in-process MCP server, repeated to 24 and 48 steps.
+Each step alone takes about one backend round trip; run together, as the worker runs them, they should finish
+within 1.5x the slowest of them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import statistics
@@ -27,10 +27,12 @@ from app.slack.poster import MemoryPoster
 from app.storage.triage import SQLiteTriageStore
 from app.worker.evidence import collect_evidence
 from app.worker.handler import worker_deps
+from app.worker.threads import run_steps
 from tools.registry import ToolRegistry
 
 LATENCY = 0.3
 RUNS = 7
+STEP_COUNTS = (6, 24, 48)
 ALERT_TIME = datetime(2026, 11, 20, 3, 12, 9, tzinfo=UTC)
 GITHUB_TOKEN = "ghp-bench-token"  # noqa: S105 - the local fake's token
 STEPS = (
@@ -74,7 +76,8 @@ def _registry(logs: FakeCloudLogging, github: FakeGitHub, jobs: FakeJobsAPI, sta
 def _seconds(registry: ToolRegistry, steps: tuple[EvidenceSpec, ...]) -> float:
     runbook = RUNBOOK.model_copy(update={"evidence": steps})
     started = time.perf_counter()
-    results = asyncio.run(collect_evidence(runbook, {}, ALERT_TIME, registry, timeout=10, refuse=registry.refusal))
+    evidence = collect_evidence(runbook, {}, ALERT_TIME, registry, timeout=10, refuse=registry.refusal)
+    results = run_steps(evidence, len(steps))
     elapsed = time.perf_counter() - started
     failed = [f"{item.step_id}: {item.status} {item.error}" for item in results if item.status != "ok"]
     if failed:
@@ -82,20 +85,35 @@ def _seconds(registry: ToolRegistry, steps: tuple[EvidenceSpec, ...]) -> float:
     return elapsed
 
 
-def parallel_evidence() -> dict[str, Any]:
-    """Median over runs of (all six steps in parallel) / (slowest step alone), with the figures behind it."""
+def steps(count: int) -> tuple[EvidenceSpec, ...]:
+    """``count`` steps: the six kinds in turn, each with its own id."""
+    return tuple(
+        STEPS[index % len(STEPS)].model_copy(update={"id": f"{STEPS[index % len(STEPS)].id}-{index}"})
+        for index in range(count)
+    )
+
+
+def parallel_evidence() -> dict[int, dict[str, Any]]:
+    """Per step count: median over runs of (all steps in parallel) / (slowest step alone), and the figures behind it."""
     logs, github, jobs = _backends()
+    figures = {}
     with logs, github, jobs, tempfile.TemporaryDirectory() as state:
         registry = _registry(logs, github, jobs, Path(state))
-        _seconds(registry, STEPS)  # warm-up: connections, signed tokens, lazy imports
-        ratios, totals, slowest = [], [], []
-        for _ in range(RUNS):
-            single = max(_seconds(registry, (step,)) for step in STEPS)
-            together = _seconds(registry, STEPS)
-            ratios.append(together / single)
-            totals.append(together)
-            slowest.append(single)
+        _seconds(registry, steps(max(STEP_COUNTS)))  # warm-up: connections, signed tokens, lazy imports
+        for count in STEP_COUNTS:
+            figures[count] = _figures(registry, steps(count))
         _stop_mcp_clients(registry)
+    return figures
+
+
+def _figures(registry: ToolRegistry, batch: tuple[EvidenceSpec, ...]) -> dict[str, Any]:
+    ratios, totals, slowest = [], [], []
+    for _ in range(RUNS):
+        single = max(_seconds(registry, (step,)) for step in STEPS)
+        together = _seconds(registry, batch)
+        ratios.append(together / single)
+        totals.append(together)
+        slowest.append(single)
     return {
         "ratio_median": statistics.median(ratios), "ratio_max": max(ratios), "runs": RUNS,
         "parallel_median_ms": statistics.median(totals) * 1000,

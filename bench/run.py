@@ -82,7 +82,7 @@ def mcp_import_seconds() -> list[float]:
 
 def mcp_startup_ms() -> list[float]:
     """Time for the worker to get the jobs API tools: spec, secret, FastMCP server, in-process MCP client, tool list."""
-    from tools.openapi_mcp import jobs_api_tools
+    from app.worker.jobs_api import jobs_api_tools
 
     os.environ["AIOPS_SECRET_JOBS_API"] = json.dumps({"token": DEFAULT_TOKEN})
     times = []
@@ -150,10 +150,11 @@ def main() -> None:
          f"max {max(mcp_imports):.3f} s", "", f"n={len(mcp_imports)}"),
         ("jobs API MCP start-up in the worker", f"{statistics.median(mcp_starts):.0f} ms",
          f"first {mcp_starts[0]:.0f} ms, max {max(mcp_starts):.0f} ms", "", f"n={len(mcp_starts)}"),
-        (f"6 evidence steps in parallel / slowest alone ({LATENCY * 1000:.0f} ms backends)",
-         f"{evidence['ratio_median']:.2f}x",
-         f"max {evidence['ratio_max']:.2f}x; {evidence['parallel_median_ms']:.0f} ms vs "
-         f"{evidence['slowest_step_median_ms']:.0f} ms", "< 1.5x", f"n={evidence['runs']}"),
+        *[(f"{count} evidence steps in parallel / slowest alone ({LATENCY * 1000:.0f} ms backends)",
+           f"{figures['ratio_median']:.2f}x",
+           f"max {figures['ratio_max']:.2f}x; {figures['parallel_median_ms']:.0f} ms vs "
+           f"{figures['slowest_step_median_ms']:.0f} ms", "< 1.5x", f"n={figures['runs']}")
+          for count, figures in evidence.items()],
     ]
     rows += github_load_rows() + accuracy_rows() + matching_rows() + latency_rows() + label_rows()
     rows += surface_ack_rows() + home_rows() + redaction_rows()
@@ -165,9 +166,9 @@ def main() -> None:
     summary = {"cold_import_median_s": statistics.median(imports), "ack_p50_ms": percentile(acks, 0.5),
                "ack_p99_ms": percentile(acks, 0.99), "mcp_import_median_s": statistics.median(mcp_imports),
                "mcp_startup_median_ms": statistics.median(mcp_starts), "mcp_startup_first_ms": mcp_starts[0],
-               "evidence_parallel_ratio_median": evidence["ratio_median"],
-               "evidence_parallel_ms": evidence["parallel_median_ms"],
-               "evidence_slowest_step_ms": evidence["slowest_step_median_ms"]}
+               **{f"evidence_{count}_ratio_median": figures["ratio_median"] for count, figures in evidence.items()},
+               **{f"evidence_{count}_parallel_ms": item["parallel_median_ms"] for count, item in evidence.items()},
+               "evidence_slowest_step_ms": evidence[6]["slowest_step_median_ms"]}
     print(json.dumps(summary))
 
 

@@ -1,12 +1,15 @@
 """Lambda assets without Docker: pip installs platform wheels into one folder per function.
 
 ``python -m infra.assets build`` writes ``build/assets/<platform>/{ingress,worker}``. The worker folder holds the
-project's dependencies and the ``app`` and ``tools`` packages. The ingress folder holds only what
-``app.ingress.handler`` imports: the ``app`` modules it loads and the distributions they come from, pinned to the
-versions installed here, less the AWS SDK that the Lambda Python runtime provides. Byte code (all of the ingress,
-the bot's own modules in the worker, to keep it under its size target) is compiled with unchecked hashes, so it
-stays valid when the deployment zip resets file times. Byte code is compiled by a Python 3.11 interpreter (this one
-when it is 3.11, else ``python3.11`` on the PATH or ``--python``), so the build works whatever the local Python.
+project's dependencies and the ``app`` and ``tools`` packages without the local tooling (fakes, evaluations, the
+demo, the CLI, reports), less grpc (the Cloud Logging tool speaks HTTP/JSON) and the AWS SDK core that the Lambda
+runtime provides. The ingress folder holds only what ``app.ingress.handler`` imports: the ``app`` modules it loads
+and the distributions they come from, pinned to the versions installed here, less the runtime's AWS SDK.
+
+Every module of both assets is byte-compiled by an interpreter of the Lambda runtime's Python version (found on
+``PATH`` as ``python3.11`` when this one is another version), with unchecked hashes, so the byte code stays valid
+when the deployment zip resets file times. The worker's dependencies ship as byte code only (``module.pyc`` in place
+of ``module.py``), which keeps it under its size target; the bot's own modules keep their source beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 import importlib.metadata as metadata
 import importlib.util
 import json
+import os
 import py_compile
 import shutil
 import subprocess
@@ -25,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from infra.interpreter import PYTHON_VERSION, AssetBuildError, byte_compiler, compile_with
+from infra.interpreter import PYTHON_VERSION, AssetBuildError, byte_compiler
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "build" / "assets"
@@ -33,8 +37,15 @@ LAMBDA_PLATFORM = "manylinux2014_aarch64"
 PROJECT = "runbook-aiops"
 # The Lambda Python runtime ships boto3 and its dependencies; the ingress uses those (the worker brings its own).
 RUNTIME_SDK = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"})
+# The worker brings its own urllib3, dateutil, six and jmespath (versions the tests ran), not the runtime's.
+WORKER_RUNTIME_SDK = frozenset({"boto3", "botocore", "s3transfer"})
+# google-api-core pulls grpc in; the Cloud Logging client runs on HTTP/JSON and imports without it.
+WORKER_UNUSED = frozenset({"grpcio", "grpcio-status"})
 SOURCE_PACKAGES = ("app", "tools")
-_BUILDER_VERSION = "1"
+# Local tooling: what the CLI, the demo and the evaluations run on a laptop or in CI, never in the worker.
+TOOLING = ("app/fakes/", "app/evals/", "app/reports/", "app/demo.py", "app/demo_thread.py", "app/cli.py",
+           "app/triage.py", "app/runbooks/commands.py")
+_BUILDER_VERSION = "2"
 _CLOSURE_SCRIPT = """
 import json, sys
 before = set(sys.modules)
@@ -54,6 +65,8 @@ class AssetPlan:
     sources: tuple[str, ...]  # files relative to the repository root
     compile_all: bool
     compile_site: tuple[str, ...] = ()  # site-package files (relative) to compile when not compile_all
+    removed: frozenset[str] = frozenset()  # distributions taken out again after pip resolved them
+    sourceless: bool = False  # dependencies as byte code only; the bot's own sources stay
 
 
 def normalise(name: str) -> str:
@@ -90,16 +103,17 @@ def ingress_plan(closure: dict[str, str]) -> AssetPlan:
 
 
 def worker_plan() -> AssetPlan:
-    """The worker asset: the project's dependencies as pyproject.toml declares them, and its packages."""
+    """The worker asset: the project's dependencies as pyproject.toml declares them, and its packages' runtime part."""
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     sources = [
-        path.relative_to(REPO_ROOT).as_posix()
+        relative
         for package in SOURCE_PACKAGES
         for path in sorted((REPO_ROOT / package).rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        and not (relative := path.relative_to(REPO_ROOT).as_posix()).startswith(TOOLING)
     ]
-    # Only the bot's own modules are compiled: byte code for every dependency would add ~55 MB (185 MB in all)
-    return AssetPlan("worker", tuple(project["dependencies"]), True, tuple(sources), False)
+    return AssetPlan("worker", tuple(project["dependencies"]), True, tuple(sources), True,
+                     removed=WORKER_RUNTIME_SDK | WORKER_UNUSED, sourceless=True)
 
 
 def runtime_sdk_plan() -> AssetPlan:
@@ -137,14 +151,26 @@ def constraints() -> list[str]:
     return sorted(pins.values())
 
 
+def runtime_python(python: str | None = None) -> str:
+    """The interpreter that writes the runtime's byte code: ``python``, this one, or ``python3.11`` on ``PATH``.
+
+    Raises:
+        AssetBuildError: No interpreter of the runtime's Python version is given or found.
+    """
+    return byte_compiler(python)
+
+
 def build(
     plan: AssetPlan, out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM, python: str | None = None
 ) -> Path:
     """Build (or reuse, when nothing changed) the asset folder ``out/platform/plan.name``.
 
-    ``python`` is the Python 3.11 interpreter that compiles the byte code (see ``byte_compiler``).
+    ``python`` is the Python 3.11 interpreter that compiles the byte code (see :func:`runtime_python`).
+
+    Raises:
+        AssetBuildError: pip failed, or no interpreter of the runtime's Python version is found.
     """
-    compiler = byte_compiler(python)
+    python = runtime_python(python)
     target = out / platform / plan.name
     stamp = target.with_name(f"{plan.name}.stamp")
     fingerprint = _fingerprint(plan, platform)
@@ -153,11 +179,12 @@ def build(
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     _pip_install(plan, target, platform, out)
+    remove_distributions(target, plan.removed)
     for source in plan.sources:
         (target / source).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / source, target / source)
     shutil.rmtree(target / "bin", ignore_errors=True)  # console scripts: nothing runs them in Lambda
-    _compile(target, plan, compiler)
+    _compile(python, target, plan)
     stamp.write_text(fingerprint, encoding="utf-8")
     return target
 
@@ -185,36 +212,97 @@ def _pip_install(plan: AssetPlan, target: Path, platform: str, out: Path) -> Non
         raise AssetBuildError(f"pip could not install the {plan.name} asset for {platform}:\n{done.stderr[-3000:]}")
 
 
-def _compile(target: Path, plan: AssetPlan, compiler: str = sys.executable) -> None:
+def remove_distributions(target: Path, names: frozenset[str]) -> list[str]:
+    """Delete the files of the named distributions from a pip ``--target`` folder; returns the names removed."""
+    removed = []
+    for info in sorted(target.glob("*.dist-info")):
+        meta = metadata.PathDistribution(info)
+        name = normalise(meta.metadata["Name"])
+        if name not in names:
+            continue
+        folders = set()
+        for entry in meta.files or ():
+            path = (target / entry).resolve()
+            if path.is_relative_to(target.resolve()) and path.is_file():
+                path.unlink()
+                folders.add(path.parent)
+        shutil.rmtree(info, ignore_errors=True)
+        _prune_empty(target.resolve(), folders)
+        removed.append(name)
+    return removed
+
+
+def _prune_empty(root: Path, folders: set[Path]) -> None:
+    """Remove the folders left empty, and their parents up to ``root``."""
+    for folder in sorted(folders, key=lambda item: len(item.parts), reverse=True):
+        while folder != root and folder.is_relative_to(root) and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def _compile(python: str, target: Path, plan: AssetPlan) -> None:
+    own = {(target / path).resolve() for path in plan.sources if path.endswith(".py")}
     if plan.compile_all:
-        files: Iterable[Path] = target.rglob("*.py")
+        files = sorted(target.rglob("*.py"))
     else:
         files = [target / path for path in (*plan.sources, *plan.compile_site) if path.endswith(".py")]
-    compile_tree(target, files, compiler)
+    sourceless = [path for path in files if plan.sourceless and path.resolve() not in own]
+    kept = [path for path in files if not (plan.sourceless and path.resolve() not in own)]
+    compile_with(python, target, kept, sourceless=False)
+    compile_with(python, target, sourceless, sourceless=True)
 
 
-def compile_tree(root: Path, files: Iterable[Path], python: str = sys.executable) -> int:
+def compile_with(python: str, root: Path, files: Sequence[Path], *, sourceless: bool) -> int:
+    """:func:`compile_tree` run by ``python`` (the runtime's version), so the byte code is that version's.
+
+    Raises:
+        AssetBuildError: The interpreter failed.
+    """
+    request = json.dumps({"root": str(root), "files": [str(path) for path in files], "sourceless": sourceless})
+    done = subprocess.run(  # noqa: S603 - the runtime's interpreter running this module
+        [python, "-E", "-c", "import infra.assets as a; a.compile_request()"],
+        input=request, cwd=REPO_ROOT, capture_output=True, text=True, timeout=900, check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    if done.returncode != 0:
+        raise AssetBuildError(f"{python} could not compile {root}: {done.stderr.strip()[-2000:]}")
+    return int(done.stdout.strip() or 0)
+
+
+def compile_request() -> None:
+    """Read a compile request (JSON on stdin, from :func:`compile_with`), compile it, print how many compiled."""
+    request = json.loads(sys.stdin.read())
+    root = Path(request["root"])
+    print(compile_tree(root, [Path(path) for path in request["files"]], sourceless=request["sourceless"]))
+
+
+def compile_tree(root: Path, files: Iterable[Path], python: str = sys.executable, *, sourceless: bool = False) -> int:
     """Compile ``files`` under ``root`` to byte code that is used without checking the source's time stamp.
+
+    ``sourceless`` writes ``module.pyc`` in place of ``module.py`` (the source is deleted), which Python imports as
+    it is; otherwise the byte code goes to ``__pycache__`` beside the source.
 
     ``python`` is the interpreter whose byte code is written; another than this one compiles in a subprocess.
 
     Returns:
-        How many files were compiled; files that are not valid Python 3.11 stay source only.
+        How many files were compiled; files that are not valid Python for this interpreter stay source only.
     """
     if python != sys.executable:
-        return compile_with(python, root, files)
+        return compile_with(python, root, list(files), sourceless=sourceless)
     compiled = 0
     for path in files:
         if not path.is_file():
             continue
+        cfile = path.with_suffix(".pyc") if sourceless else Path(importlib.util.cache_from_source(str(path)))
         try:
             py_compile.compile(
-                str(path), cfile=importlib.util.cache_from_source(str(path)),
-                dfile=path.relative_to(root).as_posix(), doraise=True,
+                str(path), cfile=str(cfile), dfile=path.relative_to(root).as_posix(), doraise=True,
                 invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
             )
         except py_compile.PyCompileError:
             continue
+        if sourceless:
+            path.unlink()
         compiled += 1
     return compiled
 
@@ -258,7 +346,7 @@ def installed(folder: Path) -> dict[str, str]:
 def build_all(
     out: Path = DEFAULT_OUT, platform: str = LAMBDA_PLATFORM, python: str | None = None
 ) -> dict[str, Path]:
-    """Both assets for one platform, their byte code compiled by ``python`` (see ``byte_compiler``)."""
+    """Both assets for one platform, their byte code compiled by ``python`` (see :func:`runtime_python`)."""
     return {
         "ingress": build(ingress_plan(import_closure("app.ingress.handler")), out, platform, python),
         "worker": build(worker_plan(), out, platform, python),

@@ -109,7 +109,7 @@ class InvestigationScope(_Strict):
     auto_scaling: bool = False  # Auto Scaling describes have no resource-level permissions
 
     def services(self) -> tuple[str, ...]:
-        """The boto3 services the worker's ``aws_read`` may call: those this scope grants anything on."""
+        """The boto3 services the worker's AWS tools may call: those this scope grants anything on."""
         granted = {
             "logs": self.log_groups,
             "ecs": self.ecs_clusters,

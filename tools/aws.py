@@ -29,7 +29,7 @@ from botocore.exceptions import (
 )
 from strands import tool
 
-from tools.aws_policy import AwsReadPolicy, scrub_response
+from tools.aws_policy import SYSTEM, AwsReadPolicy, scrub_response
 from tools.data import success
 from tools.deadlines import attempt_timeouts
 from tools.registry import ToolSet, error_result
@@ -79,11 +79,11 @@ class AwsClients:
 
 
 def aws_tools(clients: AwsClients, policy: AwsReadPolicy) -> ToolSet:
-    """``aws_read`` over the policy's services, and ``aws_logs_insights`` when ``logs`` is one of them."""
+    """One read call over the policy's services, and Logs Insights queries when ``logs`` is one of them."""
     tools = [_aws_read(clients, policy)]
     if "logs" in policy.operations:
         tools.append(_aws_logs_insights(clients, policy))
-    return ToolSet(tools, checks={item.tool_name: policy.check for item in tools})
+    return ToolSet(tools, checks={item.tool_name: policy.check for item in tools}, label=SYSTEM.label)
 
 
 def _aws_read(clients: AwsClients, policy: AwsReadPolicy) -> Any:

@@ -26,6 +26,10 @@ from typing import Any
 
 from tools.redact import MASK
 from tools.secret_rules import PAGINATION_KEYS
+from tools.system import ToolSystem
+
+SYSTEM = ToolSystem("aws", "AWS", ("aws_read", "aws_logs_insights"))
+"""The AWS tools (built in ``tools.aws``): one read call of any allowed operation, and Logs Insights queries."""
 
 READ_PREFIXES = ("describe_", "list_", "get_", "filter_", "lookup_")
 QUERY_OPERATIONS = frozenset({("logs", "start_query")})
@@ -128,8 +132,8 @@ class AwsReadPolicy:
         return _operation_refusal(service, operation, params)
 
     def check(self, tool_name: str, args: dict[str, Any]) -> str | None:
-        """The guard's argument check for ``aws_read`` and ``aws_logs_insights``."""
-        if tool_name == "aws_logs_insights":
+        """The guard's argument check for the AWS tools (a Logs Insights query, or one read call)."""
+        if tool_name == SYSTEM.tools[1]:
             return self.refusal("logs", "start_query", {"queryString": args.get("query")})
         return self.refusal(args.get("service"), args.get("operation"), args.get("params") or {})
 

@@ -10,28 +10,35 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
-from google.api_core import exceptions as google_errors
-from google.auth import exceptions as auth_errors
-from google.auth.credentials import Credentials
-from google.auth.transport.requests import AuthorizedSession
-from google.cloud.logging_v2 import DESCENDING
-from google.cloud.logging_v2.client import Client
-from google.cloud.logging_v2.resource import Resource
-from requests import exceptions as http_errors
-from strands import tool
+# The client below runs on HTTP/JSON, never on gRPC. Marking the library's gRPC layer as absent keeps grpc and the
+# generated stubs from loading, so the worker ships without grpc (the library's own fallback needs an ImportError).
+sys.modules.setdefault("google.cloud.logging_v2._gapic", None)  # type: ignore[arg-type]
 
-from tools.budget import clip_line
-from tools.data import success
-from tools.redact import redact
-from tools.registry import ToolSet, error_result
-from tools.timewindow import TimeWindowError, rfc3339, time_window, utcnow
+from google.api_core import exceptions as google_errors  # noqa: E402
+from google.auth import exceptions as auth_errors  # noqa: E402
+from google.auth.credentials import Credentials  # noqa: E402
+from google.auth.transport.requests import AuthorizedSession  # noqa: E402
+from google.cloud.logging_v2 import DESCENDING  # noqa: E402
+from google.cloud.logging_v2.client import Client  # noqa: E402
+from google.cloud.logging_v2.resource import Resource  # noqa: E402
+from requests import exceptions as http_errors  # noqa: E402
+from strands import tool  # noqa: E402
+
+from tools.budget import clip_line  # noqa: E402
+from tools.data import success  # noqa: E402
+from tools.redact import redact  # noqa: E402
+from tools.registry import ToolSet, error_result  # noqa: E402
+from tools.system import ToolSystem  # noqa: E402
+from tools.timewindow import TimeWindowError, rfc3339, time_window, utcnow  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
+SYSTEM = ToolSystem("cloud_logging", "Cloud Logging", ("cloud_logging_query",), credential="google")
 READ_SCOPE = "https://www.googleapis.com/auth/logging.read"
 SEVERITIES = ("DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")
 MAX_LIMIT = 1000
@@ -203,7 +210,7 @@ def cloud_logging_tools(client: Client, *, now: Callable[[], datetime] = utcnow)
             return error_result(failure_text(exc, project))
         return _result_text(entries, count, project, full)
 
-    return ToolSet([cloud_logging_query])
+    return ToolSet([cloud_logging_query], label=SYSTEM.label)
 
 
 def _result_text(entries: list[Any], count: int, project: str, full: str) -> dict[str, Any]:

@@ -18,6 +18,9 @@ from strands import tool
 
 from tools.data import success
 from tools.registry import ToolSet, error_result
+from tools.system import ToolSystem
+
+SYSTEM = ToolSystem("github", "GitHub", ("github_search_code", "github_read_file"), credential="github")
 
 SEARCH_RESULTS = 20
 _SCOPE_QUALIFIERS = ("repo:", "org:", "user:")
@@ -63,9 +66,9 @@ def _search_refusal(repos: Sequence[str], query: Any, repo: str) -> str | None:
 
 
 def github_tools(client: Github, repos: Sequence[str]) -> ToolSet:
-    """``github_search_code`` and ``github_read_file`` limited to ``repos`` (``OWNER/REPO``)."""
+    """Code search and file reads limited to ``repos`` (``OWNER/REPO``)."""
     tools = [_search_tool(client, repos), _read_tool(client, repos)]
-    return ToolSet(tools, checks={item.tool_name: github_check(repos) for item in tools})
+    return ToolSet(tools, checks={item.tool_name: github_check(repos) for item in tools}, label=SYSTEM.label)
 
 
 def _search_tool(client: Github, repos: Sequence[str]) -> Any:

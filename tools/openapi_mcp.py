@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,10 @@ from fastmcp.utilities.openapi import HTTPRoute
 from mcp.client.streamable_http import streamable_http_client
 from mcp_types import CallToolRequestParams
 from strands.tools.mcp import MCPClient
-from strands.types.tools import AgentTool
 
-from app.config import ConfigError, Settings, load_secret
-from tools.api_auth import auth_headers, same_origin
+from tools.api_auth import auth_headers
 from tools.redact import redact
+from tools.system import JOBS_API, ToolSystem
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def _fetch(url: str, http: httpx.Client | None) -> str:
 
 
 def operations(spec: dict[str, Any]) -> dict[str, str]:
-    """Every operation id in the spec with its HTTP method, e.g. ``{"jobs_get_job": "GET"}``."""
+    """Every operation id in the spec with its HTTP method, e.g. ``{"getJob": "GET"}``."""
     found: dict[str, str] = {}
     for item in (spec.get("paths") or {}).values():
         for method, operation in (item or {}).items():
@@ -180,7 +180,7 @@ def _status_text(tool: str, response: httpx2.Response) -> str:
     if status == 404:
         return (
             f"{tool}: not found (HTTP 404{detail}). The id or name does not exist; check it, or list what exists "
-            "(jobs_list_jobs, jobs_list_queues)."
+            "with the API's list tools."
         )
     if status in (401, 403):
         return (
@@ -227,32 +227,22 @@ def _in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | 
     return None
 
 
-def server_from_settings(settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None) -> FastMCP:
-    """The jobs API server from ``AIOPS_JOBS_API_*``; the token comes from the secret, fetched here once.
+def jobs_api_system(spec: dict[str, Any], extra_operations: Collection[str] = ()) -> ToolSystem:
+    """The jobs API's tools as the server built from ``spec`` names them: its GET operations and the extra ones."""
+    names = [name for name, method in operations(spec).items() if method == "GET" or name in set(extra_operations)]
+    return replace(JOBS_API, tools=tuple(names))
+
+
+def first_server(spec: dict[str, Any]) -> str:
+    """The spec's first server URL, when it is a plain URL (no ``{variables}``).
 
     Raises:
-        ConfigError: No spec is configured, the spec or the secret cannot be loaded, no base URL is known, or an
-            extra operation is not in the spec.
+        SpecError: The spec names no such server.
     """
-    if not settings.jobs_api_spec:
-        raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
-    try:
-        secret = load_secret(settings, settings.jobs_api_secret_name, required=("token",))
-        with httpx.Client(headers=auth_headers(secret), timeout=HTTP_TIMEOUT_SECONDS) as authed:
-            own = settings.jobs_api_base_url and same_origin(settings.jobs_api_spec, settings.jobs_api_base_url)
-            spec = load_spec(settings.jobs_api_spec, http=authed if own else None)  # the key stays on its host
-        base_url = settings.jobs_api_base_url or _first_server(spec)
-        client = api_client(base_url, secret["token"], header=secret.get("header", ""), transport=transport)
-        return build_server(spec, client, extra_operations=settings.jobs_api_extra_operations)
-    except SpecError as exc:
-        raise ConfigError(str(exc)) from exc
-
-
-def _first_server(spec: dict[str, Any]) -> str:
     servers = spec.get("servers") or [{}]
     url = servers[0].get("url") if isinstance(servers[0], dict) else None
     if not url or "{" in str(url):
-        raise SpecError("no jobs API base URL: set AIOPS_JOBS_API_BASE_URL (the spec names no plain server URL)")
+        raise SpecError("no jobs API base URL: the spec names no plain server URL")
     return str(url)
 
 
@@ -276,15 +266,3 @@ def start_in_process(server: FastMCP, *, startup_timeout: int = 30) -> MCPClient
     client = MCPClient(transport, startup_timeout=startup_timeout)
     client.start()
     return client
-
-
-def jobs_api_tools(settings: Settings) -> list[AgentTool]:
-    """The jobs API's tools for the agent and the evidence steps; none when no spec is configured.
-
-    Raises:
-        ConfigError: The jobs API is configured but cannot be set up.
-    """
-    if not settings.jobs_api_spec:
-        return []
-    client = start_in_process(server_from_settings(settings))
-    return list(client.list_tools_sync())

@@ -25,6 +25,7 @@ class ToolSet:
 
     tools: list[AgentTool]
     checks: dict[str, ToolCheck] = field(default_factory=dict)
+    label: str = ""  # what people call the system, for progress lines (tools.system.ToolSystem.label)
 
 
 def error_result(text: str) -> dict[str, Any]:
@@ -66,13 +67,16 @@ class ToolRegistry:
         self.result_max_chars = result_max_chars
         self.result_max_tokens = result_max_tokens or max(result_max_chars // 4, 1)
         self.checks = dict(checks or {})
+        self.labels: dict[str, str] = {}
 
     @classmethod
     def from_sets(cls, sets: Iterable[ToolSet], **limits: Any) -> ToolRegistry:
         """One registry over several tool sets, their checks merged."""
         sets = list(sets)
         checks = {name: check for item in sets for name, check in item.checks.items()}
-        return cls([tool for item in sets for tool in item.tools], checks=checks, **limits)
+        registry = cls([tool for item in sets for tool in item.tools], checks=checks, **limits)
+        registry.labels = {tool.tool_name: item.label for item in sets if item.label for tool in item.tools}
+        return registry
 
     def names(self) -> list[str]:
         """Registered tool names, sorted."""
@@ -81,6 +85,10 @@ class ToolRegistry:
     def agent_tools(self) -> list[AgentTool]:
         """The tools in the form a Strands Agent takes."""
         return list(self._tools.values())
+
+    def label(self, name: str) -> str:
+        """What people call the system a tool reads (its tool set's label), or the tool's name."""
+        return self.labels.get(name, name)
 
     def __contains__(self, name: object) -> bool:
         return name in self._tools

@@ -2,14 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from strands import tool
 from strands.types.tools import AgentTool
 
-from app.runbooks.catalog import Catalog
+from tools.system import ToolSystem
+
+SYSTEM = ToolSystem("runbooks", "runbooks", ("search_runbooks", "read_runbook"))
 
 
-def runbook_tools(catalog: Catalog) -> list[AgentTool]:
-    """The ``search_runbooks`` and ``read_runbook`` tools over one catalog."""
+class RunbookText(Protocol):
+    """What the tools show of a runbook."""
+
+    @property
+    def id(self) -> str: ...  # noqa: D102
+    @property
+    def title(self) -> str: ...  # noqa: D102
+    @property
+    def severity(self) -> str: ...  # noqa: D102
+    @property
+    def tags(self) -> Sequence[str]: ...  # noqa: D102
+    @property
+    def body(self) -> str: ...  # noqa: D102
+
+
+class RunbookHit(Protocol):
+    """One search result: the runbook, whether the ranking claims it, and why."""
+
+    @property
+    def runbook(self) -> RunbookText: ...  # noqa: D102
+    @property
+    def claimed(self) -> bool: ...  # noqa: D102
+    @property
+    def reason(self) -> str: ...  # noqa: D102
+
+
+class RunbookCatalog(Protocol):
+    """The catalog the engine matched with (``app.runbooks.catalog.Catalog``)."""
+
+    @property
+    def runbooks(self) -> Sequence[RunbookText]: ...  # noqa: D102
+
+    def get(self, runbook_id: str) -> RunbookText | None:  # noqa: D102
+        ...
+
+    def search(self, query: str, limit: int = 5) -> Sequence[RunbookHit]:  # noqa: D102
+        ...
+
+
+def runbook_tools(catalog: RunbookCatalog) -> list[AgentTool]:
+    """The runbook search and read tools over one catalog."""
 
     @tool
     def search_runbooks(query: str, limit: int = 5) -> str:

@@ -35,7 +35,7 @@ class Operation:
 
 
 def write_operations(spec: dict[str, Any]) -> dict[str, Operation]:
-    """The spec's non-GET operations by operation id (``jobs_retry_job`` → POST /v1/jobs/{job_id}/retry)."""
+    """The spec's non-GET operations by operation id (``retryJob`` → POST /v1/jobs/{job_id}/retry)."""
     found: dict[str, Operation] = {}
     for path, item in (spec.get("paths") or {}).items():
         for method, operation in (item or {}).items():

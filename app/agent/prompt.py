@@ -7,6 +7,7 @@ from app.models import EvidenceResult, Job, JobKind, Verdict
 from app.runbooks.model import Runbook
 from app.values import display
 from tools.redact import redact
+from tools.runbooks import SYSTEM as RUNBOOK_TOOLS
 
 THREAD_BUDGET_CHARS = 6000
 
@@ -31,7 +32,7 @@ def investigation_prompt(
     """
     parts = [*_alert_block(job), *_conversation(thread or [], earlier)]
     if runbook is None:
-        parts.append("No runbook matched. Use search_runbooks if a related one may exist.")
+        parts.append(f"No runbook matched. Use {RUNBOOK_TOOLS.tools[0]} if a related one may exist.")
     else:
         parts += [
             f'<runbook id="{runbook.id}" title="{runbook.title}">',

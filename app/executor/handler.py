@@ -11,7 +11,7 @@ from app.actions.executor import ExecutorDeps, execute
 from app.actions.wiring import executor_deps
 from app.config import Settings, load_secret
 from app.runbooks.loader import CatalogLoader
-from app.runbooks.source import source_from_spec
+from app.runbooks.sources import source_from_spec
 from app.slack.poster import SlackPoster
 from app.storage.actions import action_store_from_settings
 

@@ -89,7 +89,7 @@ class Catalog:
         return ([match for _, match in ruled] + others)[:limit]
 
     def search(self, query: str, limit: int = 5) -> list[Match]:
-        """Runbooks ranked by BM25 over title, tags and body for free text (the agent's search_runbooks)."""
+        """Runbooks ranked by BM25 over title, tags and body for free text (the agent's runbook search tool)."""
         return [self._lexical(item) for item in self._index.rank(query, limit=limit)]
 
     def _lexical(self, item: Ranked) -> Match:

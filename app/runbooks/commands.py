@@ -14,7 +14,8 @@ from app.models import Alert
 from app.runbooks.batch import Coverage, replay, row_json, summary_text
 from app.runbooks.catalog import Catalog, Match, parse_snapshot
 from app.runbooks.selftest import selftest_lines, selftest_view, test_catalog
-from app.runbooks.source import Snapshot, SourceError, source_from_spec
+from app.runbooks.source import Snapshot, SourceError
+from app.runbooks.sources import source_from_spec
 
 Printer = Callable[[str], None]
 

@@ -16,6 +16,7 @@ from app.runbooks.catalog import Catalog
 from app.runbooks.model import EvidenceSpec
 from app.runbooks.parse import Problem
 from app.runbooks.source import ENTITIES_FILE
+from tools.aws_policy import SYSTEM as AWS
 
 # botocore signing names that differ from the IAM service prefix
 _IAM_PREFIX = {"monitoring": "cloudwatch"}
@@ -68,9 +69,10 @@ def _reasons(step: EvidenceSpec, scope: DeployedScope, session: Any) -> Iterator
     for prefix, setting in TOOL_SETTINGS.items():
         if step.tool.startswith(prefix) and setting not in scope.settings:
             yield f"{step.tool} is not deployed (set {setting})"
-    if step.tool == "aws_read":
+    read, insights = AWS.tools
+    if step.tool == read:
         yield from _aws_read_reasons(step.args, scope, session)
-    if step.tool == "aws_logs_insights":
+    if step.tool == insights:
         yield from _log_group_reasons(step.args.get("log_groups"), scope)
 
 

@@ -1,4 +1,7 @@
-"""Where runbook files come from: a local folder here; a GitHub repository in ``app.runbooks.github``."""
+"""Where runbook files come from: a local folder here; a GitHub repository in ``app.runbooks.github``.
+
+``app.runbooks.sources`` picks one for a ``SRC`` string.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from app.runbooks.bounds import size_problem
-
-if TYPE_CHECKING:
-    from app.config import Settings
-
 
 RECHECK_SECONDS = 5.0
 """A folder source lists its folder again at most this often."""
@@ -124,16 +123,3 @@ def _read(path: Path, relative: str, size: int = 0) -> RunbookFile:
     except OSError as exc:
         return RunbookFile(path=relative, text="", link=link, error=f"cannot read: {exc.strerror}")
 
-
-def source_from_spec(spec: str, settings: Settings) -> RunbookSource:
-    """A source for a ``SRC`` string: ``github:OWNER/REPO@REF:PATH`` or a folder path.
-
-    Raises:
-        SourceError: A malformed ``github:`` string.
-        ConfigError: The GitHub token secret is missing.
-    """
-    if spec.startswith("github:"):
-        from app.runbooks.github import github_source  # PyGithub only when a GitHub source is used
-
-        return github_source(spec, settings)
-    return FolderSource(Path(spec))

@@ -21,7 +21,7 @@ from app.config import Settings, load_secret
 from app.models import Job, TriageRecord
 from app.redacted import install_log_redaction
 from app.runbooks.catalog import Catalog
-from app.runbooks.source import source_from_spec
+from app.runbooks.sources import source_from_spec
 from app.slack.poster import Poster, SlackPoster
 from app.storage.actions import action_store_from_settings
 from app.storage.claim_stores import claims_from_settings
@@ -30,12 +30,15 @@ from app.storage.triage import TriageStore, store_from_settings
 from app.worker.correlate import Correlation
 from app.worker.cost import Prices
 from app.worker.jobs import Outcome, handle_job
+from app.worker.jobs_api import jobs_api_tools
 from app.worker.pipeline import WorkerDeps, investigate
 from app.worker.spend import SpendLimits
 from app.worker.telemetry import SERVICE, observe, worker_metrics
-from app.worker.toolsets import investigation_tools
+from app.worker.toolsets import investigation_tools, tool_systems
 from tools.registry import ToolRegistry, ToolSet
+from tools.runbooks import SYSTEM as RUNBOOKS
 from tools.runbooks import runbook_tools
+from tools.system import JOBS_API
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -119,7 +122,7 @@ def worker_tools(settings: Settings) -> Callable[[Catalog], ToolRegistry]:
     return partial(
         default_tools,
         result_max_chars=settings.tool_result_max_chars,
-        jobs_api=_jobs_api_tools(settings),  # the in-process MCP server, started once per cold start
+        jobs_api=jobs_api_tools(settings),  # the in-process MCP server, started once per cold start
         investigation=investigation_tools(settings),  # Cloud Logging, AWS and GitHub clients, built once
     )
 
@@ -152,46 +155,22 @@ def default_tools(
     Args:
         catalog: The runbook catalog the investigation matched against.
         result_max_chars: Cap on each tool result.
-        jobs_api: The jobs API's MCP tools (tools.openapi_mcp.jobs_api_tools), shared by every investigation.
+        jobs_api: The jobs API's MCP tools (app.worker.jobs_api.jobs_api_tools), shared by every investigation.
         investigation: Cloud Logging, AWS and GitHub tool sets with their argument checks
             (app.worker.toolsets.investigation_tools), shared by every investigation.
     """
-    own = ToolSet([*runbook_tools(catalog), *jobs_api])
-    return ToolRegistry.from_sets([own, *investigation], result_max_chars=result_max_chars)
-
-
-def _jobs_api_tools(settings: Settings) -> list[AgentTool]:
-    """The jobs API's MCP tools; fastmcp is imported only when a spec is configured."""
-    if not settings.jobs_api_spec:
-        return []
-    from tools.openapi_mcp import jobs_api_tools
-
-    return jobs_api_tools(settings)
-
-
-# The names the investigation tools modules register (jobs API, Cloud Logging, AWS, GitHub).
-INVESTIGATION_TOOL_NAMES = frozenset(
-    {
-        "jobs_get_job",
-        "jobs_list_jobs",
-        "jobs_get_task",
-        "jobs_get_job_logs",
-        "jobs_get_workflow",
-        "jobs_list_queues",
-        "jobs_get_queue",
-        "cloud_logging_query",
-        "aws_read",
-        "aws_logs_insights",
-        "github_search_code",
-        "github_read_file",
-    }
-)
+    own = ToolSet(runbook_tools(catalog), label=RUNBOOKS.label)
+    jobs = ToolSet(list(jobs_api), label=JOBS_API.label)
+    return ToolRegistry.from_sets([own, jobs, *investigation], result_max_chars=result_max_chars)
 
 
 def tool_names(settings: Settings) -> frozenset[str]:
-    """Every tool name a runbook's evidence step may use: the registry's runbook tools and the investigation tools."""
-    registry = default_tools(Catalog(()), result_max_chars=settings.tool_result_max_chars)
-    return frozenset(registry.names()) | INVESTIGATION_TOOL_NAMES
+    """Every tool name a runbook's evidence step may use with these settings: the tool sets' own declarations.
+
+    Raises:
+        ConfigError: The configured jobs API spec cannot be read.
+    """
+    return frozenset(name for system in tool_systems(settings) for name in system.tools)
 
 
 _cold_start = ColdStart(build_worker)

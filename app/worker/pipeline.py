@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -39,6 +38,7 @@ from app.worker.progress import AgentProgress, Progress, runbook_line, step_line
 from app.worker.report import evidence_report, verdict_report
 from app.worker.route import find_route
 from app.worker.spend import SpendLimits, hold_budget
+from app.worker.threads import run_steps
 from app.worker.verdicts import runbook_verdict, stored
 from tools.redact import redact
 from tools.registry import ToolRegistry
@@ -227,9 +227,9 @@ def _evidence(
         return []
 
     def on_step(step: EvidenceSpec, result: EvidenceResult | None) -> None:
-        progress.show(f"step:{step.id}", step_line(step, result, progress.language))
+        progress.show(f"step:{step.id}", step_line(step, result, progress.language, registry.label(step.tool)))
 
-    return asyncio.run(
+    return run_steps(
         collect_evidence(
             runbook,
             fields,
@@ -238,7 +238,8 @@ def _evidence(
             timeout=deps.evidence_timeout,
             refuse=registry.refusal,
             on_step=on_step,
-        )
+        ),
+        len(runbook.evidence),
     )
 
 
@@ -271,7 +272,8 @@ def _report(
     )
     tools, budget = (ToolRegistry([]), explain_budget(deps.budget)) if explain else (registry, deps.budget)
     try:
-        outcome = run_agent(model, tools, prompt, budget, [AgentProgress(progress, hidden=_UNSHOWN)])
+        hooks = [AgentProgress(progress, hidden=_UNSHOWN, label=tools.label)]
+        outcome = run_agent(model, tools, prompt, budget, hooks)
     except Exception as exc:  # the model failed: fall back to the evidence report, and say so
         logger.exception("model failed for %s", record.id)
         note = text("model_failed", language, error=redact(f"{type(exc).__name__}: {exc}"))

@@ -25,22 +25,9 @@ from app.slack.texts import text
 logger = logging.getLogger(__name__)
 
 _ICONS = {"ok": "✓", "skipped": "–", "error": "✗", "blocked": "⛔", "timeout": "⌛"}
-_TOOL_LABELS = (
-    ("cloud_logging", "Cloud Logging"),
-    ("jobs_", "jobs API"),
-    ("github", "GitHub"),
-    ("cloudwatch", "CloudWatch"),
-    ("logs_", "CloudWatch Logs"),
-    ("ecs", "ECS"),
-    ("stepfunctions", "Step Functions"),
-    ("sfn", "Step Functions"),
-    ("sqs", "SQS"),
-    ("lambda", "Lambda"),
-    ("aws", "AWS"),
-    ("runbook", "runbooks"),
-    ("openapi", "platform API"),
-)
 SUMMARY_CHARS = 100
+Labels = Callable[[str], str]
+"""Tool name → what people call the system it reads (``ToolRegistry.label``: each tool set declares its label)."""
 
 
 class Progress:
@@ -148,9 +135,10 @@ class AgentProgress(HookProvider):
     Never raises into the agent loop: a failed progress update shows up at the final report instead.
     """
 
-    def __init__(self, progress: Progress, hidden: frozenset[str] = frozenset()) -> None:
+    def __init__(self, progress: Progress, hidden: frozenset[str] = frozenset(), label: Labels = str) -> None:
         self._progress = progress
         self._hidden = hidden
+        self._label = label
 
     def register_hooks(self, registry: HookRegistry, **kwargs: Any) -> None:
         """Watch the agent's tool calls (after the guard has decided on them)."""
@@ -160,14 +148,14 @@ class AgentProgress(HookProvider):
     def _before(self, event: BeforeToolCallEvent) -> None:
         name = str(event.tool_use.get("name", ""))
         if name not in self._hidden and not event.cancel_tool:
-            self._show(event.tool_use, text("agent_tool", self._progress.language, label=tool_label(name)))
+            self._show(event.tool_use, text("agent_tool", self._progress.language, label=self._label(name)))
 
     def _after(self, event: AfterToolCallEvent) -> None:
         name = str(event.tool_use.get("name", ""))
         if name in self._hidden:
             return
         icon = "⛔" if event.cancel_message else ("✓" if event.result.get("status") == "success" else "✗")
-        self._show(event.tool_use, f"{icon} 🤖 {tool_label(name)}")
+        self._show(event.tool_use, f"{icon} 🤖 {self._label(name)}")
 
     def _show(self, tool_use: Mapping[str, Any], line: str) -> None:
         try:
@@ -191,9 +179,12 @@ def verdict_line(verdict: Verdict, language: Language) -> str:
     return text("verdict", language, decision=word, step=escape(verdict.step))
 
 
-def step_line(step: EvidenceSpec, result: EvidenceResult | None, language: Language) -> str:
-    """A step while it runs (``… querying Cloud Logging``) or once done (``✓ jobs API: job 1 SUCCEEDED``)."""
-    label = tool_label(step.tool)
+def step_line(step: EvidenceSpec, result: EvidenceResult | None, language: Language, label: str = "") -> str:
+    """A step while it runs (``… querying Cloud Logging``) or once done (``✓ jobs API: job 1 SUCCEEDED``).
+
+    ``label`` names the system the step's tool reads (its tool set's label); the tool's name without one.
+    """
+    label = label or step.tool
     if result is None:
         return text("querying", language, label=label, step=escape(step.id))
     detail = " ".join((result.output if result.status == "ok" else result.error).split())
@@ -202,11 +193,3 @@ def step_line(step: EvidenceSpec, result: EvidenceResult | None, language: Langu
     icon = _ICONS.get(result.status, "?")
     return f"{icon} {label} ({escape(step.id)})" + (f": {escape(detail)}" if detail else "")
 
-
-def tool_label(tool: str) -> str:
-    """A short name people know for the system a tool reads."""
-    lowered = tool.lower()
-    for fragment, label in _TOOL_LABELS:
-        if fragment in lowered:
-            return label
-    return tool

@@ -19,6 +19,7 @@ from app.runbooks.catalog import Catalog, extract_fields
 from app.runbooks.entities import Entity, find_entities
 from app.runbooks.model import Runbook
 from app.worker.evidence import Refusal, collect_evidence
+from app.worker.threads import run_steps
 from tools.budget import is_error_line
 from tools.registry import ToolRegistry
 
@@ -62,7 +63,8 @@ def find_route(
     entities = find_entities(catalog.entities, alert.full_text())
     if not entities:
         return Route()
-    probes = asyncio.run(_probe_all(entities, alert.time, registry, timeout, refuse))
+    steps = sum(len(entity.kind.probes) for entity in entities)
+    probes = run_steps(_probe_all(entities, alert.time, registry, timeout, refuse), steps)
     signals = sorted(_signals(probes), key=_weight)
     route = Route(entities=entities, probes=probes, signals=signals)
     probed = alert.model_copy(update={"text": "\n".join([alert.text, *signals])[: len(alert.text) + MAX_SIGNAL_CHARS]})

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.config import ConfigError, Settings, load_secret, load_secret_document
+from app.worker.jobs_api import jobs_api_system
 from tools.registry import ToolSet
+from tools.system import ToolSystem
 
 if TYPE_CHECKING:
     import boto3
@@ -78,3 +80,21 @@ def _github(settings: Settings) -> ToolSet:
     token = load_secret(settings, settings.github_secret_name, required=("token",))["token"]
     client = github_client(token, settings.github_api_url, timeout=settings.evidence_timeout_seconds)
     return github_tools(client, settings.github_repos)
+
+
+def tool_systems(settings: Settings) -> list[ToolSystem]:
+    """The tool sets an investigation has, as each declares itself; the jobs API's only when a spec is configured.
+
+    The Cloud Logging, AWS and GitHub tools keep their names whether or not they are configured; the jobs API's
+    names are the configured spec's operations.
+
+    Raises:
+        ConfigError: The configured jobs API spec cannot be read.
+    """
+    from tools.aws_policy import SYSTEM as AWS
+    from tools.cloud_logging import SYSTEM as CLOUD_LOGGING
+    from tools.github import SYSTEM as GITHUB
+    from tools.runbooks import SYSTEM as RUNBOOKS
+
+    jobs_api = jobs_api_system(settings)
+    return [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB, *([jobs_api] if jobs_api else [])]

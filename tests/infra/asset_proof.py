@@ -49,3 +49,17 @@ def run_handler(
     assert done.returncode == 0, done.stderr[-4000:]
     report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return report
+
+
+def run_script(folders: list[Path], code: str, env: dict[str, str], *args: str, timeout: float = 120) -> str:
+    """Run ``code`` with only ``folders`` and the standard library importable (``args`` from ``sys.argv[2]``).
+
+    Returns its last output line.
+    """
+    prelude = "import sys; sys.path[:0] = sys.argv[1].split('|')\n"
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", prelude + code, "|".join(map(str, folders)), *args],
+        env=env, capture_output=True, text=True, timeout=timeout, check=False, cwd="/",
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return done.stdout.strip().splitlines()[-1]

@@ -11,17 +11,21 @@ from pathlib import Path
 import pytest
 
 from infra.assets import (
+    PYTHON_VERSION,
     REPO_ROOT,
     RUNTIME_SDK,
     AssetBuildError,
     AssetPlan,
     byte_compiler,
     compile_tree,
+    compile_with,
     constraints,
     import_closure,
     ingress_plan,
     installed,
     measure,
+    remove_distributions,
+    runtime_python,
     worker_plan,
 )
 
@@ -61,6 +65,14 @@ def test_worker_asset_holds_the_declared_dependencies_and_both_packages() -> Non
     assert not [path for path in plan.sources if "__pycache__" in path or path.endswith(".pyc")]
 
 
+def test_worker_asset_leaves_out_the_local_tooling_grpc_and_the_runtime_sdk() -> None:
+    plan = worker_plan()
+    assert not [path for path in plan.sources if path.startswith(("app/fakes/", "app/evals/", "app/reports/"))]
+    assert not {"app/cli.py", "app/demo.py", "app/triage.py", "app/runbooks/commands.py"} & set(plan.sources)
+    assert {"grpcio", "grpcio-status", "boto3", "botocore"} <= plan.removed
+    assert plan.compile_all and plan.sourceless
+
+
 def test_constraints_pin_what_is_installed_here_except_the_project() -> None:
     pins = constraints()
     assert f"pydantic=={metadata.version('pydantic')}" in pins
@@ -96,6 +108,43 @@ def test_installed_reads_the_distributions_of_a_folder(tmp_path: Path) -> None:
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: Some_Package\nVersion: 1.2.3\n")
     assert installed(tmp_path) == {"some-package": "1.2.3"}
+
+
+def test_sourceless_byte_code_replaces_the_source(tmp_path: Path) -> None:
+    module = tmp_path / "lib.py"
+    module.write_text("VALUE = 7\n")
+
+    assert compile_tree(tmp_path, [module], sourceless=True) == 1
+
+    assert not module.exists()
+    assert (tmp_path / "lib.pyc").is_file()
+    assert not (tmp_path / "__pycache__").exists()
+
+
+def test_byte_code_is_written_by_the_runtime_interpreter(tmp_path: Path) -> None:
+    module = tmp_path / "lib.py"
+    module.write_text("VALUE = 7\n")
+    python = runtime_python()
+
+    assert compile_with(python, tmp_path, [module], sourceless=False) == 1
+
+    assert [path.name for path in (tmp_path / "__pycache__").iterdir()] == [
+        f"lib.cpython-{PYTHON_VERSION.replace('.', '')}.pyc"]
+
+
+def test_removing_a_distribution_deletes_its_files_and_empty_folders(tmp_path: Path) -> None:
+    info = tmp_path / "grpcio-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: grpcio\nVersion: 1.0\n")
+    (tmp_path / "grpc" / "_cython").mkdir(parents=True)
+    (tmp_path / "grpc" / "_cython" / "cygrpc.so").write_bytes(b"\0")
+    (tmp_path / "grpc" / "__init__.py").write_text("")
+    (info / "RECORD").write_text("grpc/__init__.py,,\ngrpc/_cython/cygrpc.so,,\ngrpcio-1.0.dist-info/METADATA,,\n")
+    (tmp_path / "keep.py").write_text("")
+
+    assert remove_distributions(tmp_path, frozenset({"grpcio", "absent"})) == ["grpcio"]
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["keep.py"]
 
 
 def test_another_interpreter_writes_byte_code_of_its_own_version(tmp_path: Path) -> None:

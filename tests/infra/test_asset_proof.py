@@ -17,14 +17,16 @@ import boto3
 import pytest
 import requests
 import yaml
-from asset_proof import run_handler
+from asset_proof import run_handler, run_script
 from moto.server import ThreadedMotoServer
 from synthesis import Synthesised
 
+from app.fakes.cloud_logging import FakeCloudLogging
 from app.fakes.slack_api import FakeSlackAPI
 from app.fakes.slack_events import http_event
 from infra.assets import (
     LAMBDA_PLATFORM,
+    TOOLING,
     build,
     build_all,
     host_platform,
@@ -52,6 +54,12 @@ REPORT = {
 @pytest.fixture(scope="module")
 def host_assets() -> dict[str, Path]:
     return build_all(platform=host_platform())
+
+
+@pytest.fixture(scope="module")
+def runtime_sdk() -> Path:
+    """The AWS SDK as the Lambda runtime provides it, beside the assets off Lambda."""
+    return build(runtime_sdk_plan(), platform=host_platform())
 
 
 @pytest.fixture
@@ -93,7 +101,7 @@ def aws_fixtures(endpoint: str, secret_name: str) -> Any:
 
 
 def test_worker_asset_alone_runs_a_scripted_investigation(
-    host_assets: dict[str, Path], base: Synthesised, moto_server: str, tmp_path: Path
+    host_assets: dict[str, Path], runtime_sdk: Path, base: Synthesised, moto_server: str, tmp_path: Path
 ) -> None:
     with FakeSlackAPI(bot_token="xoxb-proof") as slack:
         env = deployed_environment(base, "app.worker.handler", moto_server)
@@ -110,7 +118,7 @@ def test_worker_asset_alone_runs_a_scripted_investigation(
         job = {"kind": "alert", "event_id": "EvProof", "channel": CHANNEL, "ts": ts, "thread_ts": ts,
                "alert": {"title": "healthcheck", "text": ALERT, "time": "2026-11-20T03:12:09Z"}}
 
-        report = run_handler([host_assets["worker"]], "app.worker.handler.lambda_handler", job, env)
+        report = run_handler([host_assets["worker"], runtime_sdk], "app.worker.handler.lambda_handler", job, env)
 
         reply = json.dumps(slack.thread(CHANNEL, ts)[-1])
     assert report["outside"] == []
@@ -123,9 +131,9 @@ def test_worker_asset_alone_runs_a_scripted_investigation(
 
 
 def test_ingress_asset_answers_slack_with_only_the_runtime_sdk_beside_it(
-    host_assets: dict[str, Path], base: Synthesised, moto_server: str
+    host_assets: dict[str, Path], runtime_sdk: Path, base: Synthesised, moto_server: str
 ) -> None:
-    sdk = build(runtime_sdk_plan(), platform=host_platform())
+    sdk = runtime_sdk
     env = deployed_environment(base, "app.ingress.handler", moto_server)
     aws_fixtures(moto_server, env["AIOPS_SLACK_SECRET_NAME"])
     body = json.dumps({"token": "t", "challenge": "proof-challenge", "type": "url_verification"})
@@ -146,6 +154,45 @@ def test_lambda_assets_hold_what_the_proof_ran_and_fit_their_targets(host_assets
         assert sorted(p.name for p in (lambda_assets[name] / "app").rglob("*.py")) == sorted(
             p.name for p in (host_assets[name] / "app").rglob("*.py"))
     assert list(lambda_assets["worker"].rglob("*aarch64*.so")), "the Lambda asset holds arm64 native code"
-    assert measure(lambda_assets["worker"]).megabytes < 150
+    assert measure(lambda_assets["worker"]).megabytes <= 100
     assert measure(lambda_assets["ingress"]).megabytes < 20
     assert platform.machine() in host_platform()
+
+
+QUERY = """
+import asyncio, json
+from tools.cloud_logging import cloud_logging_tools, google_credentials, logging_client
+from tools.registry import ToolRegistry
+info, url = json.loads(sys.argv[2]), sys.argv[3]
+client = logging_client(google_credentials(info), "demo-project", endpoint=url)
+registry = ToolRegistry(cloud_logging_tools(client).tools)
+args = {"filter": 'textPayload:"started_at"', "since": "2026-11-20T00:00:00Z", "until": "2026-11-20T06:00:00Z"}
+outcome = asyncio.run(registry.call(registry.names()[0], args))
+print(json.dumps({"status": outcome.status, "text": outcome.text, "grpc": [n for n in sys.modules if "grpc" in n]}))
+"""
+
+
+def test_cloud_logging_queries_from_the_worker_asset_without_grpc(
+    host_assets: dict[str, Path], runtime_sdk: Path
+) -> None:
+    entries = [{"timestamp": "2026-11-20T03:12:09Z", "severity": "ERROR", "textPayload": "started_at has no value",
+                "logName": "projects/demo-project/logs/stdout"}]
+    with FakeCloudLogging(entries) as fake:
+        out = json.loads(run_script([host_assets["worker"], runtime_sdk], QUERY, {"PATH": os.environ.get("PATH", "")},
+                                    json.dumps(fake.service_account_info()), fake.url))
+    assert out["status"] == "ok", out["text"]
+    assert "started_at has no value" in out["text"]
+    assert out["grpc"] == []
+
+
+def test_worker_asset_is_byte_code_without_grpc_or_tooling(host_assets: dict[str, Path]) -> None:
+    worker = host_assets["worker"]
+    modules = [path for path in worker.rglob("*.py*") if path.suffix in (".py", ".pyc") and "__pycache__" not in
+               path.parts]
+    compiled = [path for path in modules if path.suffix == ".pyc" or list(
+        (path.parent / "__pycache__").glob(f"{path.stem}.cpython-311.pyc"))]
+    assert len(compiled) >= 0.9 * len(modules)
+    assert not [name for name in installed(worker) if name.startswith("grpcio")]
+    assert not (worker / "grpc").exists()
+    assert not [path for path in worker.rglob("*") if path.relative_to(worker).as_posix().startswith(TOOLING)]
+    assert (worker / "app" / "worker" / "handler.py").is_file()

@@ -12,14 +12,30 @@ import pytest
 from app.cli import main
 from app.config import Settings
 from app.fakes.github_api import FakeGitHub
+from app.fakes.jobs_api import SAMPLE_SPEC
 from app.worker.handler import tool_names
 
 REPO_RUNBOOKS = Path(__file__).resolve().parents[3] / "runbooks"
 TOKEN = "ghp-cli-token"  # the fake's token
-KNOWN_TOOLS = ", ".join(sorted(tool_names(Settings())))
+KNOWN_TOOLS = ", ".join(sorted(tool_names(Settings(jobs_api_spec=str(SAMPLE_SPEC)))))
+OTHER_SPEC = """openapi: 3.0.3
+info: {title: Fleet, version: "1"}
+paths:
+  /nodes/{node}:
+    get:
+      operationId: fleet_get_node
+      parameters: [{name: node, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+"""
 
 
-pytestmark = pytest.mark.usefixtures("aiops_env")
+pytestmark = pytest.mark.usefixtures("aiops_env", "jobs_api_spec")
+
+
+@pytest.fixture
+def jobs_api_spec(aiops_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample jobs API configured, as the repository's runbooks expect."""
+    monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(SAMPLE_SPEC))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -62,7 +78,8 @@ def test_check_lists_every_problem_with_file_line_and_field(broken: Path, capsys
         "plain.md: no YAML front matter (the file must start with a '---' line)",
         f"tools.md:5: evidence.0.tool: unknown tool 'use_aws'; known tools: {KNOWN_TOOLS}",
     ]
-    assert {"jobs_get_job", "cloud_logging_query", "aws_read", "search_runbooks"} <= set(KNOWN_TOOLS.split(", "))
+    assert {"cloud_logging_query", "aws_read", "search_runbooks"} <= set(KNOWN_TOOLS.split(", "))
+    assert "jobs_get_job" in KNOWN_TOOLS  # from the configured spec
     assert out.strip() == "1 runbooks valid, 4 problems"
 
 
@@ -76,11 +93,38 @@ def test_check_json(broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(view["problems"]) == 4
 
 
-def test_check_on_the_repo_catalog_passes(capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_on_the_repo_catalog_passes_with_the_jobs_api_configured(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "runbooks", "check")
 
     assert (code, err) == (0, "")
     assert out.strip() == "13 runbooks valid, 0 problems"
+
+
+def test_check_names_the_tools_of_the_configured_jobs_api_spec(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "fleet.yaml"
+    spec.write_text(OTHER_SPEC)
+    write(tmp_path / "catalog", "n.md", "---\nid: n-1\ntitle: N\nevidence:\n  - {id: a, tool: fleet_get_node}\n"
+          "  - {id: b, tool: jobs_get_job}\n---\n# N\n")
+    monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(spec))
+
+    code, _, err = run(capsys, "runbooks", "check", str(tmp_path / "catalog"))
+
+    assert code == 1
+    assert "unknown tool 'jobs_get_job'" in err
+    assert "fleet_get_node" in err  # among the known tools
+    assert "unknown tool 'fleet_get_node'" not in err
+
+
+def test_check_without_a_jobs_api_spec_knows_no_jobs_api_tool(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AIOPS_JOBS_API_SPEC")
+    code, _, err = run(capsys, "runbooks", "check")
+
+    assert code == 1
+    assert "unknown tool 'jobs_get_job'" in err
 
 
 def test_check_on_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

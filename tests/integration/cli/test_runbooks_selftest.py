@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from app.fakes.jobs_api import SAMPLE_SPEC
 
 REPO_RUNBOOKS = Path(__file__).resolve().parents[3] / "runbooks"
 RUNBOOK = r"""---
@@ -34,7 +35,13 @@ examples:
 2. Running: close.
 """
 
-pytestmark = pytest.mark.usefixtures("aiops_env")
+pytestmark = pytest.mark.usefixtures("aiops_env", "jobs_api_spec")
+
+
+@pytest.fixture
+def jobs_api_spec(aiops_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample jobs API configured, as the repository's runbooks expect (their steps name its tools)."""
+    monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(SAMPLE_SPEC))
 
 
 def catalog(tmp_path: Path, more: str = "") -> str:

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from app.cli import main
+from app.fakes.jobs_api import SAMPLE_SPEC
 from app.runbooks.scope import iam_action
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -26,7 +27,13 @@ def check(tmp_path: Path, config: dict[str, Any], capsys: pytest.CaptureFixture[
     return code, captured.err.splitlines() + captured.out.splitlines()
 
 
-@pytest.mark.usefixtures("aiops_env")
+@pytest.fixture
+def jobs_api_spec(aiops_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample jobs API configured, as the repository's runbooks expect (their steps name its tools)."""
+    monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(SAMPLE_SPEC))
+
+
+@pytest.mark.usefixtures("aiops_env", "jobs_api_spec")
 def test_the_shipped_scope_grants_every_evidence_step_of_the_sample_runbooks(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -35,7 +42,7 @@ def test_the_shipped_scope_grants_every_evidence_step_of_the_sample_runbooks(
     assert code == 0
 
 
-@pytest.mark.usefixtures("aiops_env")
+@pytest.mark.usefixtures("aiops_env", "jobs_api_spec")
 def test_a_narrow_scope_reports_each_refused_step_with_its_file_and_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -62,7 +69,7 @@ def test_a_narrow_scope_reports_each_refused_step_with_its_file_and_line(
                         line), line
 
 
-@pytest.mark.usefixtures("aiops_env")
+@pytest.mark.usefixtures("aiops_env", "jobs_api_spec")
 def test_unconfigured_apis_are_refused_by_tool(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = check(tmp_path, SHIPPED, capsys)
     assert code == 1
@@ -70,7 +77,7 @@ def test_unconfigured_apis_are_refused_by_tool(tmp_path: Path, capsys: pytest.Ca
            "cloud_logging_query is not deployed (set google_project)" in lines
 
 
-@pytest.mark.usefixtures("aiops_env")
+@pytest.mark.usefixtures("aiops_env", "jobs_api_spec")
 def test_an_invalid_deploy_config_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = check(tmp_path, {**SHIPPED, "investigation": {"rds_instances": ["bad name"]}}, capsys)
     assert code == 2

@@ -22,7 +22,8 @@ from app.fakes.http import HTTPRequest, HTTPResponse
 from app.runbooks.cache import CatalogCache
 from app.runbooks.catalog import load_catalog
 from app.runbooks.github import GitHubLocation, GitHubSource, github_client, github_source, parse_github_spec
-from app.runbooks.source import SourceError, source_from_spec
+from app.runbooks.source import SourceError
+from app.runbooks.sources import source_from_spec
 
 TOKEN = "ghp-runbooks-token"  # the fake's token
 SPEC = "github:acme/ops@main:runbooks"

@@ -12,7 +12,8 @@ import yaml
 
 from app.config import ConfigError, Settings
 from app.fakes.jobs_api import SAMPLE_SPEC, FakeJobsAPI
-from tools.openapi_mcp import server_from_settings, start_in_process
+from app.worker.jobs_api import server_from_settings
+from tools.openapi_mcp import start_in_process
 from tools.registry import ToolRegistry
 
 KEY = "k-7f3a9c"

@@ -19,7 +19,8 @@ from fastmcp import Client
 
 from app.config import ConfigError, Settings
 from app.fakes.jobs_api import DEFAULT_TOKEN, SAMPLE_SPEC, FakeJobsAPI
-from tools.openapi_mcp import SpecError, api_client, build_server, load_spec, operations, server_from_settings
+from app.worker.jobs_api import server_from_settings
+from tools.openapi_mcp import SpecError, api_client, build_server, load_spec, operations
 
 READ_TOOLS = {
     "jobs_get_job",

@@ -17,7 +17,7 @@ from app.runbooks.source import FolderSource
 from app.slack.poster import SlackPoster
 from app.storage.triage import SQLiteTriageStore
 from app.worker.pipeline import investigate
-from tools.registry import ToolRegistry
+from tools.registry import ToolRegistry, ToolSet
 
 RUNBOOK = """---
 id: jobs-900
@@ -86,7 +86,8 @@ def test_progress_shows_each_step_as_it_runs_then_the_report(
     poster = TimedPoster(WebClient(token=fake.bot_token, base_url=fake.url))
     deps = make_deps(
         fake, store, source=FolderSource(tmp_path / "runbooks"), slack=poster, progress_interval=0.3,
-        tools=lambda catalog: ToolRegistry([jobs_get_job, cloud_logging_query]),
+        tools=lambda catalog: ToolRegistry.from_sets(
+            [ToolSet([jobs_get_job], label="jobs API"), ToolSet([cloud_logging_query], label="Cloud Logging")]),
     )
     ts = fake.add_message(CHANNEL, "queue depth 4210 job_id=16852935", bot_id="B0MON")
     job = Job(kind=JobKind.ALERT, event_id="Ev1", channel=CHANNEL, ts=ts, thread_ts=ts,
@@ -130,5 +131,5 @@ def test_progress_shows_the_agent_s_tool_calls(fake: FakeSlackAPI, store: SQLite
     texts = [text for _, text, has_blocks in poster.updates if not has_blocks]
     assert any("… 🤖 querying runbooks" in text for text in texts), texts
     assert "✓ 🤖 runbooks" in texts[-1]
-    assert "⛔ 🤖 AWS" in texts[-1]  # refused by the guard, shown as blocked
+    assert "⛔ 🤖 use_aws" in texts[-1]  # refused by the guard, shown as blocked (no tool set declares it)
     assert not any("TriageReport" in text for text in texts)

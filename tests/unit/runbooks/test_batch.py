@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from app.fakes.jobs_api import SAMPLE_SPEC
 
 ROOT = Path(__file__).resolve().parents[3]
 HISTORY = """Task stopped: OutOfMemoryError: Container killed due to memory usage (exit code 137) job_id=1
@@ -16,6 +17,12 @@ ZookeeperQuorumLost on zk-1.prod.internal
 ZookeeperQuorumLost on zk-2.prod.internal
 Coffee machine on floor 4 is out of beans
 """
+
+
+@pytest.fixture(autouse=True)
+def jobs_api_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample jobs API configured, as the repository's runbooks expect (their steps name its tools)."""
+    monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(SAMPLE_SPEC))
 
 
 @pytest.fixture

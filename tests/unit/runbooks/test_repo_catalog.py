@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
+from app.fakes.jobs_api import SAMPLE_SPEC
 from app.models import Alert
 from app.runbooks.catalog import Catalog, extract_fields, load_catalog
 from app.runbooks.model import PLACEHOLDER, Runbook
@@ -27,7 +28,7 @@ ALERT_TIME = datetime(2026, 11, 20, 3, 12, 9, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return load_catalog(FolderSource(REPO_RUNBOOKS), tool_names(Settings()))
+    return load_catalog(FolderSource(REPO_RUNBOOKS), tool_names(Settings(jobs_api_spec=str(SAMPLE_SPEC))))
 
 
 def runbook_at(catalog: Catalog, path: str) -> Runbook:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
-
 from app.models import EvidenceResult
 from app.runbooks.model import EvidenceSpec, Runbook
-from app.worker.progress import Progress, runbook_line, step_line, tool_label
+from app.worker.progress import Progress, runbook_line, step_line
 
 
 class Recorder:
@@ -125,27 +123,19 @@ def test_step_lines_while_running_and_when_done() -> None:
     skipped = EvidenceResult(step_id="job", tool="jobs_get_job", status="skipped",
                              error="skipped: the alert has no job_id")
 
-    assert step_line(step, None, "en") == "… querying jobs API (job)"
-    assert step_line(step, None, "ja") == "… jobs API を照会中 (job)"
-    done = step_line(step, ok, "en")
+    assert step_line(step, None, "en", "jobs API") == "… querying jobs API (job)"
+    assert step_line(step, None, "ja", "jobs API") == "… jobs API を照会中 (job)"
+    done = step_line(step, ok, "en", "jobs API")
     assert done.startswith("✓ jobs API (job): job 16852935 SUCCEEDED x")
     assert done.endswith("…") and len(done) < 130
-    assert step_line(step, skipped, "en") == "– jobs API (job): skipped: the alert has no job_id"
+    assert step_line(step, skipped, "en", "jobs API") == "– jobs API (job): skipped: the alert has no job_id"
+    assert step_line(step, None, "en") == "… querying jobs_get_job (job)"  # a tool set without a label
 
 
 def test_step_output_is_escaped() -> None:
     step = EvidenceSpec(id="q", tool="cloud_logging_query", args={})
     result = EvidenceResult(step_id="q", tool="cloud_logging_query", status="error", error="<!channel> & bad")
-    assert step_line(step, result, "en") == "✗ Cloud Logging (q): &lt;!channel&gt; &amp; bad"
-
-
-@pytest.mark.parametrize(
-    ("tool", "label"),
-    [("cloud_logging_query", "Cloud Logging"), ("jobs_get_job", "jobs API"), ("github_search_code", "GitHub"),
-     ("aws_ecs_describe_tasks", "ECS"), ("search_runbooks", "runbooks"), ("something_else", "something_else")],
-)
-def test_tool_labels(tool: str, label: str) -> None:
-    assert tool_label(tool) == label
+    assert step_line(step, result, "en", "Cloud Logging") == "✗ Cloud Logging (q): &lt;!channel&gt; &amp; bad"
 
 
 def test_runbook_line() -> None:

@@ -1,0 +1,25 @@
+"""The runbook source for a ``SRC`` string: a folder path, or ``github:OWNER/REPO@REF:PATH``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.runbooks.source import FolderSource, RunbookSource
+
+if TYPE_CHECKING:
+    from app.config import Settings
+
+
+def source_from_spec(spec: str, settings: Settings) -> RunbookSource:
+    """A source for a ``SRC`` string: ``github:OWNER/REPO@REF:PATH`` or a folder path.
+
+    Raises:
+        SourceError: A malformed ``github:`` string.
+        ConfigError: The GitHub token secret is missing.
+    """
+    if spec.startswith("github:"):
+        from app.runbooks.github import github_source  # PyGithub only when a GitHub source is used
+
+        return github_source(spec, settings)
+    return FolderSource(Path(spec))

@@ -43,7 +43,7 @@ WORKER_RUNTIME_SDK = frozenset({"boto3", "botocore", "s3transfer"})
 WORKER_UNUSED = frozenset({"grpcio", "grpcio-status"})
 SOURCE_PACKAGES = ("app", "tools")
 # Local tooling: what the CLI, the demo and the evaluations run on a laptop or in CI, never in the worker.
-TOOLING = ("app/fakes/", "app/evals/", "app/reports/", "app/demo.py", "app/demo_thread.py", "app/cli.py",
+TOOLING = ("app/fakes/", "app/evals/", "app/reports/chart.py", "app/demo.py", "app/demo_thread.py", "app/cli.py",
            "app/triage.py", "app/runbooks/commands.py")
 _BUILDER_VERSION = "2"
 _CLOSURE_SCRIPT = """
@@ -93,7 +93,7 @@ def site_roots() -> tuple[Path, ...]:
 
 def ingress_plan(closure: dict[str, str]) -> AssetPlan:
     """The ingress asset: exactly the imported ``app`` modules and distributions, minus the runtime's SDK."""
-    sources, site_files = _split_files(closure.values())
+    sources, site_files = split_files(closure.values())
     owners = metadata.packages_distributions()
     tops = {Path(path).parts[0].removesuffix(".py") for path in site_files}
     dists = {normalise(dist) for top in tops for dist in owners.get(top, [])} - RUNTIME_SDK - {PROJECT}
@@ -122,7 +122,8 @@ def runtime_sdk_plan() -> AssetPlan:
     return AssetPlan("runtime-sdk", pins, False, (), True)
 
 
-def _split_files(paths: Iterable[str]) -> tuple[set[str], set[str]]:
+def split_files(paths: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The bot's own files (relative to the repository) and installed files (relative to site-packages)."""
     sources, site_files = set(), set()
     roots = site_roots()
     for raw in paths:

@@ -26,6 +26,7 @@ from infra.assets import (
     measure,
     remove_distributions,
     runtime_python,
+    split_files,
     worker_plan,
 )
 
@@ -67,7 +68,7 @@ def test_worker_asset_holds_the_declared_dependencies_and_both_packages() -> Non
 
 def test_worker_asset_leaves_out_the_local_tooling_grpc_and_the_runtime_sdk() -> None:
     plan = worker_plan()
-    assert not [path for path in plan.sources if path.startswith(("app/fakes/", "app/evals/", "app/reports/"))]
+    assert not [path for path in plan.sources if path.startswith(("app/fakes/", "app/evals/", "app/reports/chart"))]
     assert not {"app/cli.py", "app/demo.py", "app/triage.py", "app/runbooks/commands.py"} & set(plan.sources)
     assert {"grpcio", "grpcio-status", "boto3", "botocore"} <= plan.removed
     assert plan.compile_all and plan.sourceless
@@ -167,3 +168,11 @@ def test_a_byte_compiler_of_another_version_is_refused(tmp_path: Path) -> None:
         byte_compiler(str(fake))
     with pytest.raises(AssetBuildError, match="install Python 3.11 or pass --python"):
         byte_compiler(str(tmp_path / "missing"))
+
+
+@pytest.mark.parametrize("entry", ["app.worker.handler", "app.executor.handler"])
+def test_every_bot_module_a_lambda_imports_is_in_the_worker_asset(entry: str) -> None:
+    sources, _ = split_files(import_closure(entry).values())
+
+    assert sources
+    assert sorted(sources - set(worker_plan().sources)) == []

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
+from app.fakes.jobs_api import SAMPLE_SPEC
 from app.runbooks.catalog import Catalog, load_catalog
 from app.runbooks.expressions import roots
 from app.runbooks.model import PLACEHOLDER, Runbook
@@ -16,7 +17,8 @@ from app.runbooks.verdict import StepData, decide
 from app.worker.handler import tool_names
 
 REPO_RUNBOOKS = Path(__file__).resolve().parents[3] / "runbooks"
-CATALOG: Catalog = load_catalog(FolderSource(REPO_RUNBOOKS), tool_names(Settings()))
+# the sample catalog's steps and probes name the sample jobs API's tools: check it against that spec
+CATALOG: Catalog = load_catalog(FolderSource(REPO_RUNBOOKS), tool_names(Settings(jobs_api_spec=str(SAMPLE_SPEC))))
 RUNBOOKS = sorted(CATALOG.runbooks, key=lambda runbook: runbook.id)
 
 

@@ -18,6 +18,7 @@ from moto import mock_aws
 from test_triage_store import TABLE, full_record
 
 from app.alerts import alert_key
+from app.fakes.dynamo_atomic import atomic_writes
 from app.models import Alert, Job, JobKind, Rating, RatingLevel
 from app.storage.triage import DynamoTriageStore, SQLiteTriageStore, TriageStore
 
@@ -30,7 +31,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TriageStor
         yield SQLiteTriageStore(tmp_path / "triage.sqlite3")
         return
     request.getfixturevalue("aws_env")
-    with mock_aws():
+    with mock_aws(), atomic_writes():  # DynamoDB applies conditional writes atomically; moto needs the lock
         client = boto3.client("dynamodb", region_name="us-east-1")
         client.create_table(
             TableName=TABLE,

@@ -45,6 +45,9 @@ def run_runbooks_command(
     catalog = parse_snapshot(snapshot, tool_names(settings))
     if catalog.note:
         print(f"note: {catalog.note}", file=sys.stderr)
+    if not settings.jobs_api_spec and catalog.problems:
+        print("note: AIOPS_JOBS_API_SPEC is not set, so no jobs API tool is known; set it to the API's spec "
+              "(the sample: app/fakes/jobs_openapi.yaml)", file=sys.stderr)
     if action == "check":
         return _check(catalog, as_json, snapshot, deploy_config)
     if action == "list":

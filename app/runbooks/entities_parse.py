@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from app.runbooks.bounds import BoundError, check_expansion, size_problem
 from app.runbooks.entities import EntityCatalog, EntityKind
-from app.runbooks.parse import Problem
+from app.runbooks.parse import Lines, Problem
 from app.runbooks.source import RunbookFile
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -83,16 +83,4 @@ def _problem(path: str, error: Any, tree: yaml.Node | None) -> Problem:
 
 def line_of(tree: yaml.Node | None, loc: Loc) -> int | None:
     """The file line of the deepest part of ``loc`` that exists."""
-    node, line = tree, None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            pair = next(((key, value) for key, value in node.value if key.value == str(part)), None)
-            if pair is None:
-                break
-            line, node = pair[0].start_mark.line, pair[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line
-        else:
-            break
-    return None if line is None else line + 1
+    return Lines(tree, first_line=1).of(loc)

@@ -75,7 +75,7 @@ def parse_runbook(item: RunbookFile, tool_names: frozenset[str] | None = None) -
     if found is None:
         raise RunbookError([Problem(item.path, "no YAML front matter (the file must start with a '---' line)")])
     tree, meta = _load_yaml(item.path, found.group(1) or "")
-    lines = _Lines(tree)
+    lines = Lines(tree)
     problems = list(_repeated_keys(item.path, tree))
     if not isinstance(meta, dict):
         raise RunbookError([*problems, Problem(item.path, "front matter must be a mapping", _FIRST_LINE)])
@@ -121,11 +121,15 @@ def _load_yaml(path: str, text: str) -> tuple[yaml.Node | None, Any]:
         raise RunbookError([Problem(path, f"front matter is not valid YAML: {exc}")]) from exc
 
 
-class _Lines:
-    """Line numbers of values in the front matter, by their path of keys and indexes."""
+class Lines:
+    """Line numbers of values in a YAML document, by their path of keys and indexes.
 
-    def __init__(self, tree: yaml.Node | None) -> None:
+    ``first_line`` is the file line the document starts on (front matter starts after its ``---`` line).
+    """
+
+    def __init__(self, tree: yaml.Node | None, first_line: int = _FIRST_LINE) -> None:
         self._tree = tree
+        self._first = first_line
 
     def of(self, loc: Loc) -> int | None:
         """The file line of the deepest part of ``loc`` that exists (None when not even the first does)."""
@@ -141,7 +145,7 @@ class _Lines:
                 line = node.start_mark.line
             else:
                 break
-        return None if line is None else line + _FIRST_LINE
+        return None if line is None else line + self._first
 
 
 def _repeated_keys(path: str, node: yaml.Node | None, where: tuple[str, ...] = ()) -> Iterator[Problem]:
@@ -158,7 +162,7 @@ def _repeated_keys(path: str, node: yaml.Node | None, where: tuple[str, ...] = (
             yield from _repeated_keys(path, item, (*where, str(index)))
 
 
-def _problem(path: str, error: Any, lines: _Lines) -> Problem:
+def _problem(path: str, error: Any, lines: Lines) -> Problem:
     loc = [part for part in error["loc"] if part != "[key]"]
     field = ".".join(str(part) for part in loc)
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -168,7 +172,7 @@ def _problem(path: str, error: Any, lines: _Lines) -> Problem:
     return Problem(path, message, lines.of(loc), field)
 
 
-def _step_problems(path: str, runbook: Runbook, lines: _Lines, tool_names: frozenset[str] | None) -> list[Problem]:
+def _step_problems(path: str, runbook: Runbook, lines: Lines, tool_names: frozenset[str] | None) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for index, step in enumerate(runbook.evidence):
@@ -183,7 +187,7 @@ def _step_problems(path: str, runbook: Runbook, lines: _Lines, tool_names: froze
     return problems
 
 
-def _arg_problems(path: str, runbook: Runbook, index: int, step: EvidenceSpec, lines: _Lines) -> list[Problem]:
+def _arg_problems(path: str, runbook: Runbook, index: int, step: EvidenceSpec, lines: Lines) -> list[Problem]:
     problems = []
     for arg_path, name in step.placeholders():
         if name not in runbook.extract:

@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 from slack_sdk import WebClient
 
 from app.actions.approval import ApprovalDeps
@@ -30,6 +29,8 @@ def write_calls(settings: Settings, catalog: Catalog, aws_client: Callable[[str]
     """The writes the executor may make: the jobs API's write operations, the catalog's AWS actions."""
     jobs_api, operations = None, {}
     if settings.jobs_api_spec:
+        import httpx
+
         from tools.openapi_mcp import load_spec
 
         operations = write_operations(load_spec(settings.jobs_api_spec))

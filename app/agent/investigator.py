@@ -16,6 +16,7 @@ from strands.hooks import HookProvider
 from strands.models import Model
 from strands.types.exceptions import StructuredOutputException
 
+from app.agent.budget import Budget
 from app.agent.guard import ToolGuard
 from app.models import BlockedCall, Decision, ToolCall, TriageReport, Usage
 from tools.registry import ToolRegistry
@@ -28,21 +29,6 @@ _STOP_NOTES = {
     "limit_output_tokens": "stopped at the output token budget",
     "cancelled": "stopped at the wall-clock limit",
 }
-
-
-@dataclass(frozen=True)
-class Budget:
-    """Limits of one investigation."""
-
-    max_turns: int = 8
-    max_total_tokens: int = 60_000
-    timeout_seconds: float = 240.0
-
-
-def explain_budget(budget: Budget) -> Budget:
-    """The budget of a model that only explains a reached verdict: one answer, no tool turns."""
-    return Budget(max_turns=2, max_total_tokens=min(budget.max_total_tokens, 20_000),
-                  timeout_seconds=min(budget.timeout_seconds, 60.0))
 
 
 @dataclass

@@ -7,12 +7,11 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from strands.models import Model
+from typing import TYPE_CHECKING
 
 from app.actions.approval import ApprovalDeps
 from app.actions.propose import propose_for
-from app.agent.investigator import Budget, explain_budget, run_agent
+from app.agent.budget import Budget, explain_budget
 from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
 from app.language import Language, detect_language
@@ -34,7 +33,7 @@ from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
 from app.worker.model_build import built_model
-from app.worker.progress import AgentProgress, Progress, runbook_line, step_line, verdict_line
+from app.worker.progress import Progress, runbook_line, step_line, verdict_line
 from app.worker.report import evidence_report, verdict_report
 from app.worker.route import find_route
 from app.worker.spend import SpendLimits, hold_budget
@@ -42,6 +41,9 @@ from app.worker.threads import run_steps
 from app.worker.verdicts import runbook_verdict, stored
 from tools.redact import redact
 from tools.registry import ToolRegistry
+
+if TYPE_CHECKING:
+    from strands.models import Model
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +273,9 @@ def _report(
         verdict=record.verdict, explain=explain,
     )
     tools, budget = (ToolRegistry([]), explain_budget(deps.budget)) if explain else (registry, deps.budget)
+    from app.agent.investigator import run_agent  # Strands is imported only when a model runs
+    from app.worker.agent_progress import AgentProgress
+
     try:
         hooks = [AgentProgress(progress, hidden=_UNSHOWN, label=tools.label)]
         outcome = run_agent(model, tools, prompt, budget, hooks)

@@ -2,8 +2,9 @@
 
 At a cold start the worker posts its progress message first: it needs Slack, the store and the catalog for that,
 not the tools. ``Prepared`` starts the tools' build in a thread as the worker is composed; the investigation
-waits for it when it first needs a tool. A build that fails fails every investigation that needs it, with the
-build's own error (a bad setting, a missing secret): the thread is told, as for any failed investigation.
+waits for it when it first needs a tool. A build that fails fails the investigation waiting for it, with the
+build's own error (a bad setting, a missing secret), which the thread is shown; the next investigation starts
+a new build, since Lambda may have frozen the first one in the middle of a call to a secret store.
 """
 
 from __future__ import annotations
@@ -23,21 +24,35 @@ class Prepared(Generic[T]):
     """What ``build()`` returns, built once in a daemon thread started here; :meth:`get` waits for it."""
 
     def __init__(self, build: Callable[[], T], name: str) -> None:
-        self._future: Future[T] = Future()
+        self._build = build
         self._name = name
-        threading.Thread(target=self._run, args=(build,), name=f"prepare-{name}", daemon=True).start()
+        self._lock = threading.Lock()
+        self._future = self._start()
 
-    def _run(self, build: Callable[[], T]) -> None:
+    def _start(self) -> Future[T]:
+        future: Future[T] = Future()
+        threading.Thread(target=self._run, args=(future,), name=f"prepare-{self._name}", daemon=True).start()
+        return future
+
+    def _run(self, future: Future[T]) -> None:
         try:
-            self._future.set_result(build())
+            future.set_result(self._build())
         except BaseException as exc:  # handed to whoever waits: nothing is lost in the thread
             logger.warning("building %s failed: %s: %s", self._name, type(exc).__name__, exc)
-            self._future.set_exception(exc)
+            future.set_exception(exc)
 
     def get(self) -> T:
         """The built value, waiting for the build to finish.
 
         Raises:
-            Exception: What the build raised, every time it is asked for.
+            Exception: What the build raised; the next call waits for a new build.
         """
-        return self._future.result()
+        with self._lock:
+            future = self._future
+        try:
+            return future.result()
+        except Exception:
+            with self._lock:
+                if self._future is future:
+                    self._future = self._start()
+            raise

@@ -147,7 +147,7 @@ def test_a_tool_that_cannot_be_built_fails_the_investigation_after_the_progress_
     with pytest.raises(InvestigationError, match="secret 'aiops/github-missing' not found"):
         worker.run(job)
     with pytest.raises(InvestigationError, match="secret 'aiops/github-missing' not found"):
-        worker.run(job)  # the failed build is not retried silently, nor forgotten
+        worker.run(job)  # built again, and failed again: each investigation says why
 
     replies = [message["text"] for message in fake.thread(CHANNEL, job.ts)[1:]]
     assert len(replies) == 4  # per investigation: the progress message, then the failure

@@ -43,9 +43,27 @@ def test_the_build_starts_at_once_in_another_thread() -> None:
     assert names == ["prepare-tools"]
 
 
-def test_a_failed_build_raises_its_own_error_on_every_get() -> None:
+def test_a_failed_build_raises_its_error_and_the_next_get_builds_again() -> None:
+    attempts: list[int] = []
+
+    def build() -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ConfigError("secret 'x' could not be read: timed out")
+        return "built"
+
+    prepared = Prepared(build, "tools")
+
+    with pytest.raises(ConfigError, match="secret 'x' could not be read"):
+        prepared.get()
+    assert prepared.get() == "built"
+    assert prepared.get() == "built"
+    assert len(attempts) == 2
+
+
+def test_a_build_that_keeps_failing_fails_every_get_with_its_error() -> None:
     prepared: Prepared[None] = Prepared(lambda: (_ for _ in ()).throw(ConfigError("secret 'x' not found")), "tools")
 
-    for _ in range(2):
+    for _ in range(3):
         with pytest.raises(ConfigError, match="secret 'x' not found"):
             prepared.get()

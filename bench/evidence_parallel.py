@@ -77,7 +77,7 @@ def _seconds(registry: ToolRegistry, steps: tuple[EvidenceSpec, ...]) -> float:
     runbook = RUNBOOK.model_copy(update={"evidence": steps})
     started = time.perf_counter()
     evidence = collect_evidence(runbook, {}, ALERT_TIME, registry, timeout=10, refuse=registry.refusal)
-    results = run_steps(evidence, len(steps))
+    results = run_steps(evidence)
     elapsed = time.perf_counter() - started
     failed = [f"{item.step_id}: {item.status} {item.error}" for item in results if item.status != "ok"]
     if failed:

@@ -16,6 +16,7 @@ from github.GithubException import BadCredentialsException, RateLimitExceededExc
 from requests import exceptions as http_errors
 from strands import tool
 
+from tools.connections import MAX_PARALLEL_CALLS
 from tools.data import success
 from tools.registry import ToolSet, error_result
 from tools.system import ToolSystem
@@ -26,15 +27,18 @@ SEARCH_RESULTS = 20
 _SCOPE_QUALIFIERS = ("repo:", "org:", "user:")
 
 
-def github_client(token: str, base_url: str, *, timeout: float = 20.0) -> Github:
+def github_client(
+    token: str, base_url: str, *, timeout: float = 20.0, pool_size: int = MAX_PARALLEL_CALLS
+) -> Github:
     """A PyGithub client that never sleeps.
 
     No retries (a rate limit is reported, not waited out) and no pause between requests (the tools only read,
-    a few calls per investigation, several of them in parallel).
+    a few calls per investigation, several of them in parallel: ``pool_size`` connections are kept for them).
     """
     return Github(
         auth=Auth.Token(token), base_url=base_url.rstrip("/"), timeout=max(1, int(timeout)), retry=None,
         seconds_between_requests=None, seconds_between_writes=None, per_page=SEARCH_RESULTS, lazy=True,
+        pool_size=pool_size,
     )
 
 

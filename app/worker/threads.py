@@ -44,7 +44,26 @@ def step_pool() -> ThreadPoolExecutor:
 
 
 def run_steps(main: Coroutine[Any, Any, T]) -> T:
-    """Run ``main`` in a new event loop whose blocking calls run in :func:`step_pool`; returns its result."""
-    with asyncio.Runner() as runner:
-        runner.get_loop().set_default_executor(step_pool())
-        return runner.run(main)
+    """Run ``main`` in a new event loop whose blocking calls run in :func:`step_pool`; returns its result.
+
+    The loop is closed afterwards without waiting for the pool (as ``asyncio.run`` would, on a thread of its own):
+    tasks still pending are cancelled first.
+    """
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(step_pool())
+    try:
+        return loop.run_until_complete(main)
+    finally:
+        try:
+            _cancel_pending(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()
+
+
+def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))

@@ -168,6 +168,15 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(f"invalid AIOPS_ settings: {exc}") from exc
 
 
+def setting_default(name: str) -> Any:
+    """The default of setting ``name``: what the dataclasses below the composition roots default to as well.
+
+    Raises:
+        KeyError: There is no such setting.
+    """
+    return Settings.model_fields[name].default
+
+
 def apply_log_level(settings: Settings) -> None:
     """Set the level of the bot's own loggers (``app`` and ``tools``)."""
     for name in ("app", "tools"):

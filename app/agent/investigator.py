@@ -17,6 +17,7 @@ from strands.models import Model
 from strands.types.exceptions import StructuredOutputException
 
 from app.agent.guard import ToolGuard
+from app.config import setting_default
 from app.models import BlockedCall, Decision, ToolCall, TriageReport, Usage
 from tools.registry import ToolRegistry
 
@@ -34,9 +35,9 @@ _STOP_NOTES = {
 class Budget:
     """Limits of one investigation."""
 
-    max_turns: int = 8
-    max_total_tokens: int = 60_000
-    timeout_seconds: float = 240.0
+    max_turns: int = setting_default("max_turns")
+    max_total_tokens: int = setting_default("max_total_tokens")
+    timeout_seconds: float = setting_default("timeout_seconds")
 
 
 def explain_budget(budget: Budget) -> Budget:

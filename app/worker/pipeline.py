@@ -15,6 +15,7 @@ from app.actions.propose import propose_for
 from app.agent.investigator import Budget, explain_budget, run_agent
 from app.agent.prompt import investigation_prompt
 from app.alerts import message_text
+from app.config import setting_default
 from app.language import Language, detect_language
 from app.models import EvidenceResult, Job, TriageRecord, TriageReport, Usage, utcnow
 from app.runbooks.catalog import Catalog, extract_fields
@@ -61,22 +62,22 @@ class WorkerDeps:
     store: TriageStore
     tools: Callable[[Catalog], ToolRegistry]
     model: Callable[[], Model | None]
-    model_spec: str = "none"
+    model_spec: str = setting_default("model")
     budget: Budget = field(default_factory=Budget)
-    evidence_timeout: float = 20.0
-    progress_interval: float = 1.2
+    evidence_timeout: float = setting_default("evidence_timeout_seconds")
+    progress_interval: float = setting_default("progress_interval_seconds")
     prices: Prices = field(default_factory=Prices)
     actions: ActionStore | None = None
     """Where proposals of runbook actions are kept; None proposes nothing."""
     approvals: ApprovalDeps | None = None
     """How Approve and Reject clicks are checked and handed to the executor."""
-    model_runs: str = "always"
+    model_runs: str = setting_default("model_runs")
     """When the model runs: always, no-verdict, explain or never (see Settings.model_runs)."""
     claims: ClaimStore | None = None  # repeats and storms join open investigations; None investigates every alert
     correlation: Correlation = field(default_factory=Correlation)
     spend_limits: SpendLimits = field(default_factory=SpendLimits)
     catalogs: CatalogLoader | None = None
-    tiebreak: bool = True
+    tiebreak: bool = setting_default("runbook_tiebreak")
 
     def catalog(self) -> Catalog:
         """The catalog at the source's current revision, parsed once per revision."""

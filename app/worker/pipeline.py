@@ -26,6 +26,7 @@ from app.runbooks.tiebreak import select_runbook
 from app.slack import render
 from app.slack.live import LiveStatus
 from app.slack.poster import Poster, SlackPostError
+from app.slack.progress_lines import continuing_line, reasoning_line, route_line, runbook_line, step_line, verdict_line
 from app.slack.texts import text
 from app.storage.actions import ActionStore
 from app.storage.claims import ClaimStore
@@ -35,7 +36,7 @@ from app.worker.cost import Prices, estimate_cost
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_findings, earlier_record, followup_report
 from app.worker.model_build import built_model
-from app.worker.progress import AgentProgress, Progress, runbook_line, step_line, verdict_line
+from app.worker.progress import AgentProgress, Progress
 from app.worker.report import evidence_report, verdict_report
 from app.worker.route import find_route
 from app.worker.spend import SpendLimits, hold_budget
@@ -128,7 +129,7 @@ def _run(
     record.notes += _catalog_notes(catalog)
     if earlier is not None:
         record.follows = earlier.id
-        progress.show("earlier", text("continuing", progress.language, ref=earlier.id))
+        progress.show("earlier", continuing_line(earlier.id, progress.language))
     if runbook is not None:
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
     registry = deps.tools(catalog)
@@ -179,7 +180,7 @@ def _routed(
     route = find_route(job.alert, catalog, registry, timeout=deps.evidence_timeout, refuse=registry.refusal)
     record.probes, record.route = stored(route.probes), route.line()
     if record.route:
-        progress.show("route", f"🧭 {render.escape(record.route)}")
+        progress.show("route", route_line(record.route))
     if route.runbook is not None:
         runbook = route.runbook
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
@@ -265,7 +266,7 @@ def _report(
         record.report = _without_model(job, runbook, earlier, language, record)
         return
     explain = reached and deps.model_runs == "explain"
-    progress.show("agent", text("reasoning", language))
+    progress.show("agent", reasoning_line(language))
     context = earlier_findings(earlier) if earlier else ""
     prompt = investigation_prompt(
         job, runbook, [*record.probes, *record.evidence], _thread_so_far(job, deps), earlier=context, language=language,

@@ -28,9 +28,10 @@ from app.storage.claims import ClaimStore
 from app.storage.triage import TriageStore, store_from_settings
 from app.worker.correlate import Correlation
 from app.worker.cost import Prices
+from app.worker.deps import WorkerDeps
 from app.worker.jobs import Outcome, handle_job
 from app.worker.jobs_api import jobs_api_tools
-from app.worker.pipeline import WorkerDeps, investigate
+from app.worker.pipeline import investigate
 from app.worker.prepare import Prepared
 from app.worker.spend import SpendLimits
 from app.worker.telemetry import SERVICE, observe, traced, worker_metrics

@@ -177,6 +177,13 @@ def setting_default(name: str) -> Any:
     return Settings.model_fields[name].default
 
 
+def tracing_wanted() -> bool:
+    """Whether Powertools would trace here: inside Lambda (not an emulator) unless ``POWERTOOLS_TRACE_DISABLED``."""
+    disabled = os.environ.get("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in ("1", "true", "yes", "on")
+    emulated = bool(os.environ.get("AWS_SAM_LOCAL") or os.environ.get("AWS_CHALICE_CLI_MODE"))
+    return bool(os.environ.get("LAMBDA_TASK_ROOT")) and not emulated and not disabled
+
+
 def apply_log_level(settings: Settings) -> None:
     """Set the level of the bot's own loggers (``app`` and ``tools``)."""
     for name in ("app", "tools"):

@@ -4,8 +4,9 @@ Builds the worker asset for this machine's platform (same plan as the Linux arm6
 3.11 byte code), then starts fresh interpreters that see only that folder, the runtime's AWS SDK and the standard
 library (``python -I -S``). Each imports ``app.worker.handler`` (Lambda's init phase) and handles one alert against
 the local Slack fake. Reported: time from the interpreter's start to the first Slack post (the progress message),
-the handler's import time, and peak memory (max RSS), median of the runs; once with no tool configured, once with
-the jobs API configured (its spec and the local fake), which builds the MCP server at the cold start.
+the handler's import time, when the report is in the thread (the handler returns), and peak memory (max RSS),
+median of the runs; once with no tool configured, once with the jobs API configured (its spec and the local
+fake), whose MCP server is built at the cold start while the progress message goes out.
 
 Run with ``make bench`` (``python -m bench.coldstart``).
 """
@@ -52,8 +53,10 @@ class Context:
         return 600000
 
 result = handler.lambda_handler(json.loads(sys.argv[2]), Context())
+answered = time.monotonic()
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"status": result["status"], "import_s": imported - started, "started": started, "peak_mb": peak_mb}))
+print(json.dumps({"status": result["status"], "import_s": imported - started, "reply_s": answered - started,
+                  "started": started, "peak_mb": peak_mb}))
 """
 
 
@@ -101,7 +104,7 @@ def _cold_start(folders: list[Path], env: dict[str, str], slack: _TimedSlack) ->
     if report["status"] != "ok" or slack.first_post is None:
         raise SystemExit(f"the worker did not post: {report}")
     return {"first_post_s": slack.first_post - report["started"], "import_s": report["import_s"],
-            "peak_mb": report["peak_mb"]}
+            "reply_s": report["reply_s"], "peak_mb": report["peak_mb"]}
 
 
 def cold_starts() -> dict[str, dict[str, float]]:
@@ -123,11 +126,12 @@ def cold_starts() -> dict[str, dict[str, float]]:
 def main() -> None:
     figures = cold_starts()
     print(f"Worker cold start from the built asset ({host_platform()}, Python 3.11 byte code, median of {RUNS})")
-    print("configuration  first Slack post  (max)   handler import  peak memory  target  ok")
+    print("configuration  first Slack post  (max)   handler import  report posted  peak memory  target  ok")
     for name, item in figures.items():
         ok = "yes" if item["first_post_s"] <= TARGET_S else "NO"
         print(f"{name:<13}  {item['first_post_s']:.2f} s          ({item['first_post_max_s']:.2f} s)  "
-              f"{item['import_s']:.2f} s          {item['peak_mb']:.0f} MB       <= {TARGET_S} s  {ok}")
+              f"{item['import_s']:.2f} s          {item['reply_s']:.2f} s         {item['peak_mb']:.0f} MB       "
+              f"<= {TARGET_S} s  {ok}")
     print(json.dumps({name.replace(" ", "_"): item for name, item in figures.items()}))
 
 

@@ -7,13 +7,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from strands.types.tools import AgentTool, ToolResult
+from typing import TYPE_CHECKING, Any, Literal
 
 from tools.budget import cap_text
 from tools.data import jsonable, redact_data
 from tools.redact import redact
+
+if TYPE_CHECKING:
+    from strands.types.tools import AgentTool, ToolResult
 
 ToolCheck = Callable[[str, dict[str, Any]], "str | None"]
 """Given a tool name and its arguments: the reason to refuse the call, or None to let it run."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
-
-from strands import tool
-from strands.types.tools import AgentTool
+from typing import TYPE_CHECKING, Protocol
 
 from tools.system import ToolSystem
+
+if TYPE_CHECKING:
+    from strands.types.tools import AgentTool
 
 SYSTEM = ToolSystem("runbooks", "runbooks", ("search_runbooks", "read_runbook"))
 
@@ -54,6 +54,7 @@ class RunbookCatalog(Protocol):
 
 def runbook_tools(catalog: RunbookCatalog) -> list[AgentTool]:
     """The runbook search and read tools over one catalog."""
+    from strands import tool  # imported when tools are built, not when the declaration is read
 
     @tool
     def search_runbooks(query: str, limit: int = 5) -> str:

@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 from slack_sdk import WebClient
 
 from app.actions.approval import ApprovalDeps
@@ -32,6 +31,8 @@ def write_calls(settings: Settings, catalog: Catalog, secrets: SecretReader,
     """The writes the executor may make: the jobs API's write operations, the catalog's AWS actions."""
     jobs_api, operations = None, {}
     if settings.jobs_api_spec:
+        import httpx
+
         from tools.openapi_mcp import load_spec
 
         operations = write_operations(load_spec(settings.jobs_api_spec))

@@ -11,13 +11,14 @@ import json
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx
 
 from app.runbooks.actions import AWS_WRITE_TOOL
 from tools.data import jsonable, redact_data
+
+if TYPE_CHECKING:
+    import httpx
 
 _PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -64,6 +65,8 @@ class WriteCalls:
         operation = self.operations.get(tool)
         if operation is None or self.jobs_api is None:
             raise WriteError(f"{tool} is not a write operation of the configured jobs API")
+        import httpx  # only the executor sends writes: the worker does not pay for the import
+
         path, body = _path(operation.path, args)
         try:
             response = self.jobs_api.request(operation.method, path, json=body or None)

@@ -16,8 +16,8 @@ from strands.hooks import HookProvider
 from strands.models import Model
 from strands.types.exceptions import StructuredOutputException
 
+from app.agent.budget import Budget
 from app.agent.guard import ToolGuard
-from app.config import setting_default
 from app.models import BlockedCall, Decision, ToolCall, TriageReport, Usage
 from tools.registry import ToolRegistry
 
@@ -29,21 +29,6 @@ _STOP_NOTES = {
     "limit_output_tokens": "stopped at the output token budget",
     "cancelled": "stopped at the wall-clock limit",
 }
-
-
-@dataclass(frozen=True)
-class Budget:
-    """Limits of one investigation."""
-
-    max_turns: int = setting_default("max_turns")
-    max_total_tokens: int = setting_default("max_total_tokens")
-    timeout_seconds: float = setting_default("timeout_seconds")
-
-
-def explain_budget(budget: Budget) -> Budget:
-    """The budget of a model that only explains a reached verdict: one answer, no tool turns."""
-    return Budget(max_turns=2, max_total_tokens=min(budget.max_total_tokens, 20_000),
-                  timeout_seconds=min(budget.timeout_seconds, 60.0))
 
 
 @dataclass

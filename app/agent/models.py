@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from strands.models import Model
-
-from app.agent.scripted import ScriptedModel
 from app.config import Settings
 from tools.deadlines import per_attempt_read_timeout
+
+if TYPE_CHECKING:
+    from strands.models import Model
 
 # The deployed default: a pinned Bedrock inference profile, never "latest".
 DEFAULT_BEDROCK_MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
@@ -43,6 +43,8 @@ def model_from_spec(spec: str, settings: Settings) -> Model | None:
     if kind == "scripted":
         if not argument:
             raise ModelConfigError("scripted needs a path: scripted:PATH")
+        from app.agent.scripted import ScriptedModel
+
         return ScriptedModel.from_file(Path(argument))
     if kind == "bedrock":
         return _bedrock(argument or DEFAULT_BEDROCK_MODEL, settings)

@@ -12,15 +12,17 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
-from strands.models import Model
 
 from app.models import Alert
 from app.runbooks.catalog import Catalog, Match
 from app.runbooks.index import sample_alert
 from app.runbooks.model import Runbook
+
+if TYPE_CHECKING:
+    from strands.models import Model
 
 logger = logging.getLogger(__name__)
 CLOSE_RATIO = 0.85

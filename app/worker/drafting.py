@@ -11,9 +11,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-
-from strands.models import Model
-from strands.types.content import Messages
+from typing import TYPE_CHECKING
 
 from app.models import Job, TriageRecord
 from app.runbooks.draft import draft_id, problems_of, skeleton
@@ -21,6 +19,10 @@ from app.slack.draft_blocks import draft_comment, unknown_record_text
 from app.slack.poster import Poster, TextUpload
 from app.storage.triage import TriageStore
 from tools.redact import redact
+
+if TYPE_CHECKING:
+    from strands.models import Model
+    from strands.types.content import Messages
 
 logger = logging.getLogger(__name__)
 

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 from slack_sdk import WebClient
-from strands.types.tools import AgentTool
 
 from app.actions.executor import ExecutorDeps
 from app.actions.wiring import approval_deps, executor_deps
-from app.agent.investigator import Budget
+from app.agent.budget import Budget
 from app.agent.models import model_from_spec
 from app.coldstart import ColdStart
 from app.config import Settings
@@ -30,23 +29,23 @@ from app.storage.claims import ClaimStore
 from app.storage.triage import TriageStore, store_from_settings
 from app.worker.correlate import Correlation
 from app.worker.cost import Prices
+from app.worker.deps import WorkerDeps
 from app.worker.jobs import Outcome, handle_job
 from app.worker.jobs_api import jobs_api_tools
-from app.worker.pipeline import WorkerDeps, investigate
+from app.worker.pipeline import investigate
+from app.worker.prepare import Prepared
 from app.worker.spend import SpendLimits
-from app.worker.telemetry import SERVICE, observe, worker_metrics
+from app.worker.telemetry import SERVICE, observe, traced, worker_metrics
 from app.worker.toolsets import investigation_tools, tool_systems
 from tools.registry import ToolRegistry, ToolSet
-from tools.runbooks import SYSTEM as RUNBOOKS
-from tools.runbooks import runbook_tools
 from tools.system import JOBS_API
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
+    from strands.types.tools import AgentTool
 
 logger = Logger(service=SERVICE)
 metrics = worker_metrics()
-tracer = Tracer(service=SERVICE)  # X-Ray when the function has active tracing; off outside Lambda
 
 
 class BadJobError(Exception):
@@ -123,13 +122,24 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore, secret
 
 
 def worker_tools(settings: Settings, secrets: SecretReader) -> Callable[[Catalog], ToolRegistry]:
-    """The read-only tools of an investigation for a catalog; clients and the MCP server are built here, once."""
-    return partial(
-        default_tools,
-        result_max_chars=settings.tool_result_max_chars,
-        jobs_api=jobs_api_tools(settings, secrets),  # the in-process MCP server, started once per cold start
-        investigation=investigation_tools(settings, secrets),  # Cloud Logging, AWS and GitHub clients, built once
-    )
+    """The read-only tools of an investigation for a catalog; clients and the MCP server are built once.
+
+    They are built in a thread from here on (``Prepared``), so that a cold start posts its progress message
+    without waiting for them; the first investigation waits for the build, and fails with its error.
+    """
+    prepared = Prepared(partial(_shared_tools, settings, secrets), "tools")
+
+    def tools(catalog: Catalog) -> ToolRegistry:
+        jobs_api, investigation = prepared.get()
+        return default_tools(catalog, result_max_chars=settings.tool_result_max_chars, jobs_api=jobs_api,
+                             investigation=investigation)
+
+    return tools
+
+
+def _shared_tools(settings: Settings, secrets: SecretReader) -> tuple[list[AgentTool], list[ToolSet]]:
+    """The jobs API's tools (the in-process MCP server) and the Cloud Logging, AWS and GitHub tool sets."""
+    return jobs_api_tools(settings, secrets), investigation_tools(settings, secrets)
 
 
 def correlation_settings(settings: Settings) -> Correlation:
@@ -164,6 +174,9 @@ def default_tools(
         investigation: Cloud Logging, AWS and GitHub tool sets with their argument checks
             (app.worker.toolsets.investigation_tools), shared by every investigation.
     """
+    from tools.runbooks import SYSTEM as RUNBOOKS  # the Strands tool decorator: imported with the tools
+    from tools.runbooks import runbook_tools
+
     own = ToolSet(runbook_tools(catalog), label=RUNBOOKS.label)
     jobs = ToolSet(list(jobs_api), label=JOBS_API.label)
     return ToolRegistry.from_sets([own, jobs, *investigation], result_max_chars=result_max_chars)
@@ -193,7 +206,7 @@ def parse_job(event: dict[str, Any]) -> Job:
         raise BadJobError(f"invocation payload is not a job: {exc.error_count()} errors") from exc
 
 
-@tracer.capture_lambda_handler(capture_response=False)
+@traced  # X-Ray when the function runs in Lambda; the SDK is not imported outside it
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

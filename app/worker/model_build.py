@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-
-from strands.models import Model
+from typing import TYPE_CHECKING
 
 from tools.redact import redact
+
+if TYPE_CHECKING:
+    from strands.models import Model
 
 logger = logging.getLogger(__name__)
 

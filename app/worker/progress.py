@@ -11,13 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from strands.hooks import AfterToolCallEvent, BeforeToolCallEvent, HookProvider, HookRegistry
+from collections.abc import Callable
 
 from app.language import Language
-from app.slack.progress_lines import ToolEnd, agent_tool_end_line, agent_tool_line
 from app.slack.render import progress_text
 
 logger = logging.getLogger(__name__)
@@ -123,40 +119,3 @@ class Progress:
             with self._changed:
                 self._sending = False
                 self._changed.notify_all()
-
-
-class AgentProgress(HookProvider):
-    """Shows each tool call the agent makes as a progress line while it runs, then how it ended.
-
-    Never raises into the agent loop: a failed progress update shows up at the final report instead.
-    """
-
-    def __init__(self, progress: Progress, hidden: frozenset[str] = frozenset(), label: Labels = str) -> None:
-        self._progress = progress
-        self._hidden = hidden
-        self._label = label
-
-    def register_hooks(self, registry: HookRegistry, **kwargs: Any) -> None:
-        """Watch the agent's tool calls (after the guard has decided on them)."""
-        registry.add_callback(BeforeToolCallEvent, self._before)
-        registry.add_callback(AfterToolCallEvent, self._after)
-
-    def _before(self, event: BeforeToolCallEvent) -> None:
-        name = str(event.tool_use.get("name", ""))
-        if name not in self._hidden and not event.cancel_tool:
-            self._show(event.tool_use, agent_tool_line(self._label(name), self._progress.language))
-
-    def _after(self, event: AfterToolCallEvent) -> None:
-        name = str(event.tool_use.get("name", ""))
-        if name in self._hidden:
-            return
-        end: ToolEnd = "blocked" if event.cancel_message else (
-            "ok" if event.result.get("status") == "success" else "error"
-        )
-        self._show(event.tool_use, agent_tool_end_line(self._label(name), end))
-
-    def _show(self, tool_use: Mapping[str, Any], line: str) -> None:
-        try:
-            self._progress.show(f"agent:{tool_use.get('toolUseId')}", line)
-        except Exception as exc:
-            logger.warning("progress update during the agent run failed: %s", exc)

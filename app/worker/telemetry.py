@@ -7,12 +7,16 @@ The dashboard (infra/dashboard.py) reads exactly these names; a test checks it a
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
+from app.config import tracing_wanted
 from app.models import Job, JobKind, RatingLevel, TriageRecord
 from app.worker.jobs import Outcome
 from app.worker.pipeline import InvestigationError
@@ -22,6 +26,8 @@ SERVICE = "aiops-worker"
 OUTCOMES = ("ok", "failed")
 MODES = ("model", "evidence-only")
 LEVELS = tuple(level.value for level in RatingLevel)
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 def worker_metrics() -> Metrics:
@@ -106,3 +112,27 @@ def observe(job: Job, handle: Callable[[Job], Outcome], mode: str, metrics: Metr
     elif outcome.record is not None and not (job.kind is JobKind.ALERT and job.alert.status == "resolved"):
         emit_investigation(Summary.of(outcome.record), metrics, logger)
     return outcome
+
+
+def traced(handler: Handler) -> Handler:
+    """The handler traced with X-Ray where Powertools traces (in Lambda, unless ``POWERTOOLS_TRACE_DISABLED``).
+
+    The X-Ray SDK takes about 0.1 s to import: it is imported on the first invocation, and only where it traces.
+    """
+    chosen: list[Callable[..., Any]] = []
+    lock = threading.Lock()
+
+    @functools.wraps(handler)
+    def run(event: Any, context: Any) -> Any:
+        with lock:
+            if not chosen:
+                chosen.append(_with_tracer(handler) if tracing_wanted() else handler)
+        return chosen[0](event, context)
+
+    return run  # type: ignore[return-value]
+
+
+def _with_tracer(handler: Callable[..., Any]) -> Callable[..., Any]:
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE).capture_lambda_handler(handler, capture_response=False)

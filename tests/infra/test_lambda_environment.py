@@ -14,7 +14,7 @@ import pytest
 from moto import mock_aws
 from synthesis import BASE_CONFIG, Synthesised
 
-from app.agent.investigator import Budget
+from app.agent.budget import Budget
 from app.config import Settings, load_settings
 from app.ingress.dispatch import DispatchError, LambdaDispatcher
 from app.ingress.handler import build_ingress

@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from app.agent.investigator import Budget, run_agent
+from app.agent.budget import Budget
+from app.agent.investigator import run_agent
 from app.agent.scripted import ScriptedModel
 from app.fakes.cloud_logging import FakeCloudLogging
 from tools.cloud_logging import cloud_logging_tools, google_credentials, logging_client

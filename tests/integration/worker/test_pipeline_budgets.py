@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline_support import LOOP_SCRIPT, all_text, make_deps, post_alert, reply_of, scripted
 from strands import tool
 
-from app.agent.investigator import Budget
+from app.agent.budget import Budget
 from app.fakes.slack_api import FakeSlackAPI
 from app.runbooks.catalog import Catalog
 from app.storage.triage import SQLiteTriageStore

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from app.config import Settings
 from app.fakes.slack_api import FakeSlackAPI
 from app.storage.triage import SQLiteTriageStore
 from app.worker.handler import BadJobError, build_worker, parse_job
+from app.worker.pipeline import InvestigationError
 
 REPO_RUNBOOKS = Path(__file__).resolve().parents[3] / "runbooks"
 CHANNEL = "C0ALERTS"
@@ -131,3 +133,23 @@ def test_parse_job_rejects_a_rating_job_without_a_rating() -> None:
     payload = {"kind": "rating", "event_id": "e", "channel": "C", "ts": "1", "thread_ts": "1", "alert": {}}
     with pytest.raises(BadJobError, match="invocation payload is not a job"):
         parse_job(payload)
+
+
+def test_a_tool_that_cannot_be_built_fails_the_investigation_after_the_progress_message(
+    tmp_path: Path, fake: FakeSlackAPI
+) -> None:
+    settings = Settings(runbooks=str(REPO_RUNBOOKS), model="none", state_dir=tmp_path / "state",
+                        github_repos=("acme/runner",), github_secret_name="aiops/github-missing")
+    store = SQLiteTriageStore(tmp_path / "records.sqlite3")
+    worker = build_worker(settings, slack_client=WebClient(token=fake.bot_token, base_url=fake.url), store=store)
+    job = parse_job(job_payload(fake, "error: started_at has no value tasks:normal-4 job_id=16852935"))
+
+    with pytest.raises(InvestigationError, match="secret 'aiops/github-missing' not found"):
+        worker.run(job)
+    with pytest.raises(InvestigationError, match="secret 'aiops/github-missing' not found"):
+        worker.run(job)  # built again, and failed again: each investigation says why
+
+    replies = [message["text"] for message in fake.thread(CHANNEL, job.ts)[1:]]
+    assert len(replies) == 4  # per investigation: the progress message, then the failure
+    assert all("aiops/github-missing" in reply for reply in replies[1::2])
+    assert [record.status for record in store.recent(datetime(2026, 1, 1, tzinfo=UTC))] == ["failed", "failed"]

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from app.actions.executor import ExecutorDeps
-from app.agent.investigator import Budget
+from app.agent.budget import Budget
 from app.config import Settings, setting_default
 from app.worker.correlate import Correlation
-from app.worker.pipeline import WorkerDeps
+from app.worker.deps import WorkerDeps
 from app.worker.spend import SpendLimits
 
 # (dataclass, field) → the setting it defaults to

@@ -7,7 +7,6 @@ the reply that matched no runbook, and the App Home a person sees when they open
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,7 @@ from app.fakes.local_ingress import LocalIngress
 from app.fakes.slack_api import FakeSlackAPI
 from app.fakes.slack_events import (
     FORM,
+    button_click,
     command_body,
     event_callback,
     home_opened_event,
@@ -92,15 +92,4 @@ def _draft(local: LocalIngress, slack: FakeSlackAPI, unmatched: tuple[str, str],
 
 
 def _click(channel: str, reply: dict[str, Any], record_id: str) -> dict[str, Any]:
-    stamp = f"{time.time():.6f}"
-    return {
-        "type": "block_actions",
-        "user": {"id": "U0ALICE"},
-        "team": {"id": "T0TEAM"},
-        "trigger_id": f"demo.draft.{stamp}",
-        "container": {"type": "message", "channel_id": channel, "message_ts": reply["ts"],
-                      "thread_ts": reply["thread_ts"]},
-        "channel": {"id": channel},
-        "message": reply,
-        "actions": [{"action_id": DRAFT_ACTION, "value": record_id, "type": "button", "action_ts": stamp}],
-    }
+    return button_click(reply, channel=channel, user="U0ALICE", action=DRAFT_ACTION, value=record_id)

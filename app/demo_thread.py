@@ -7,12 +7,11 @@ A follow-up question that continues from the earlier findings, the alert's resol
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Callable
 from typing import Any
 
 from app.fakes.slack_api import FakeSlackAPI
-from app.fakes.slack_events import FORM, event_callback, interaction_body, mention_event, message_event
+from app.fakes.slack_events import FORM, button_click, event_callback, interaction_body, mention_event, message_event
 
 Send = Callable[..., int]
 FOLLOW_UP = "did this happen on the previous run as well?"
@@ -49,19 +48,8 @@ def _resolved(message: dict[str, Any], at: float) -> dict[str, Any]:
 
 
 def _click(channel: str, report: dict[str, Any], user: str, action: str, value: str = "") -> dict[str, Any]:
-    stamp = f"{time.time():.6f}"
     record_id = value or report["blocks"][-1]["elements"][0]["value"]
-    return {
-        "type": "block_actions",
-        "user": {"id": user},
-        "team": {"id": "T0TEAM"},
-        "trigger_id": f"demo.{user}.{stamp}",
-        "container": {"type": "message", "channel_id": channel, "message_ts": report["ts"],
-                      "thread_ts": report["thread_ts"]},
-        "channel": {"id": channel},
-        "message": report,
-        "actions": [{"action_id": action, "value": record_id, "type": "button", "action_ts": stamp}],
-    }
+    return button_click(report, channel=channel, user=user, action=action, value=record_id)
 
 
 def approve_action(

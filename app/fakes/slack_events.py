@@ -127,3 +127,22 @@ def shortcut_payload(
         "response_url": response_url,
         "token": "legacy-verification-token",
     }
+
+
+def button_click(message: dict[str, Any], *, channel: str, user: str, action: str, value: str) -> dict[str, Any]:
+    """The ``block_actions`` payload of ``user`` clicking button ``action`` (carrying ``value``) on a bot message.
+
+    ``message`` is the message as ``conversations.replies`` returns it (with ``ts`` and ``thread_ts``).
+    """
+    stamp = f"{time.time():.6f}"
+    return {
+        "type": "block_actions",
+        "user": {"id": user},
+        "team": {"id": "T0TEAM"},
+        "trigger_id": f"{uuid.uuid4().int % 10**13}.{uuid.uuid4().hex}",
+        "container": {"type": "message", "channel_id": channel, "message_ts": message["ts"],
+                      "thread_ts": message.get("thread_ts", message["ts"])},
+        "channel": {"id": channel},
+        "message": message,
+        "actions": [{"action_id": action, "value": value, "type": "button", "action_ts": stamp}],
+    }

@@ -9,8 +9,9 @@ from app.actions.approval import handle_click
 from app.models import Job, JobKind, TriageRecord
 from app.redacted import redacted_job
 from app.worker.correlate import close_on_resolution, join_open, release_failed
+from app.worker.deps import WorkerDeps
 from app.worker.grouped import link_reply, member_resolved, refresh_report
-from app.worker.pipeline import InvestigationError, WorkerDeps, investigate
+from app.worker.pipeline import InvestigationError, investigate
 from app.worker.ratings import misplaced_rating, record_rating
 from app.worker.resolved import note_resolution
 from app.worker.surfaces import handle_request, investigate_shortcut

@@ -5,86 +5,36 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.actions.approval import ApprovalDeps
 from app.actions.propose import propose_for
-from app.agent.budget import Budget, explain_budget
-from app.agent.prompt import investigation_prompt
-from app.alerts import message_text
 from app.language import Language, detect_language
-from app.models import EvidenceResult, Job, TriageRecord, TriageReport, Usage, utcnow
+from app.models import EvidenceResult, Job, TriageRecord, utcnow
 from app.runbooks.catalog import Catalog, extract_fields
-from app.runbooks.loader import CatalogLoader
 from app.runbooks.model import EvidenceSpec, Runbook
-from app.runbooks.source import RunbookSource
 from app.runbooks.tiebreak import select_runbook
 from app.slack import render
 from app.slack.live import LiveStatus
-from app.slack.poster import Poster, SlackPostError
-from app.slack.texts import text
-from app.storage.actions import ActionStore
-from app.storage.claims import ClaimStore
-from app.storage.triage import TriageStore
-from app.worker.correlate import Correlation
-from app.worker.cost import Prices, estimate_cost
+from app.slack.progress_lines import continuing_line, route_line, runbook_line, step_line, verdict_line
+from app.worker.answer import answer
+from app.worker.cost import estimate_cost
+from app.worker.deps import WorkerDeps
 from app.worker.evidence import collect_evidence
-from app.worker.followup import earlier_findings, earlier_record, followup_report
-from app.worker.model_build import built_model
-from app.worker.progress import Progress, runbook_line, step_line, verdict_line
-from app.worker.report import evidence_report, verdict_report
+from app.worker.followup import earlier_record
+from app.worker.progress import Progress
 from app.worker.route import find_route
-from app.worker.spend import SpendLimits, hold_budget
 from app.worker.threads import run_steps
 from app.worker.verdicts import runbook_verdict, stored
 from tools.redact import redact
 from tools.registry import ToolRegistry
 
 if TYPE_CHECKING:
-    from strands.models import Model
+    pass
 
 logger = logging.getLogger(__name__)
 
-_UNSHOWN = frozenset({TriageReport.__name__})  # the structured-output tool is not a step people care about
-
-
 class InvestigationError(Exception):
     """The investigation failed; the thread was told, with the reference id."""
-
-
-@dataclass
-class WorkerDeps:
-    """Everything one investigation uses, built once per cold start."""
-
-    source: RunbookSource
-    slack: Poster
-    store: TriageStore
-    tools: Callable[[Catalog], ToolRegistry]
-    model: Callable[[], Model | None]
-    model_spec: str = "none"
-    budget: Budget = field(default_factory=Budget)
-    evidence_timeout: float = 20.0
-    progress_interval: float = 1.2
-    prices: Prices = field(default_factory=Prices)
-    actions: ActionStore | None = None
-    """Where proposals of runbook actions are kept; None proposes nothing."""
-    approvals: ApprovalDeps | None = None
-    """How Approve and Reject clicks are checked and handed to the executor."""
-    model_runs: str = "always"
-    """When the model runs: always, no-verdict, explain or never (see Settings.model_runs)."""
-    claims: ClaimStore | None = None  # repeats and storms join open investigations; None investigates every alert
-    correlation: Correlation = field(default_factory=Correlation)
-    spend_limits: SpendLimits = field(default_factory=SpendLimits)
-    catalogs: CatalogLoader | None = None
-    tiebreak: bool = True
-
-    def catalog(self) -> Catalog:
-        """The catalog at the source's current revision, parsed once per revision."""
-        if self.catalogs is None:
-            self.catalogs = CatalogLoader(self.source)
-        return self.catalogs.load()
 
 
 def new_reference() -> str:
@@ -129,7 +79,7 @@ def _run(
     record.notes += _catalog_notes(catalog)
     if earlier is not None:
         record.follows = earlier.id
-        progress.show("earlier", text("continuing", progress.language, ref=earlier.id))
+        progress.show("earlier", continuing_line(earlier.id, progress.language))
     if runbook is not None:
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
     registry = deps.tools(catalog)
@@ -150,7 +100,7 @@ def _run(
     if record.verdict is not None:
         progress.show("verdict", verdict_line(record.verdict, progress.language))
     with _timed(record, "agent"):
-        _report(job, deps, record, runbook, registry, progress, earlier)
+        answer(job, deps, record, runbook, registry, progress, earlier)
     record.proposal = propose_for(record, runbook, fields, message_ts=progress_ts, now=utcnow())
     if record.proposal is not None and deps.actions is not None:
         deps.actions.put(record.proposal)
@@ -180,7 +130,7 @@ def _routed(
     route = find_route(job.alert, catalog, registry, timeout=deps.evidence_timeout, refuse=registry.refusal)
     record.probes, record.route = stored(route.probes), route.line()
     if record.route:
-        progress.show("route", f"🧭 {render.escape(record.route)}")
+        progress.show("route", route_line(record.route))
     if route.runbook is not None:
         runbook = route.runbook
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
@@ -242,84 +192,6 @@ def _evidence(
             on_step=on_step,
         ),
     )
-
-
-def _report(
-    job: Job,
-    deps: WorkerDeps,
-    record: TriageRecord,
-    runbook: Runbook | None,
-    registry: ToolRegistry,
-    progress: Progress,
-    earlier: TriageRecord | None,
-) -> None:
-    language = progress.language
-    reached = record.verdict is not None and record.verdict.reached
-    skip = _model_skipped(deps, reached, language)
-    model, failure = (None, "") if skip else built_model(deps.model)
-    hold = hold_budget(job, deps.claims, deps.spend_limits, deps.budget.max_total_tokens, deps.prices, model)
-    if model is None or not hold.granted:
-        note = text("model_failed", language, error=failure) if failure else text("no_model_configured", language)
-        record.mode = "evidence-only"
-        record.model_note = skip or hold.note or note
-        record.report = _without_model(job, runbook, earlier, language, record)
-        return
-    explain = reached and deps.model_runs == "explain"
-    progress.show("agent", text("reasoning", language))
-    context = earlier_findings(earlier) if earlier else ""
-    prompt = investigation_prompt(
-        job, runbook, [*record.probes, *record.evidence], _thread_so_far(job, deps), earlier=context, language=language,
-        verdict=record.verdict, explain=explain,
-    )
-    tools, budget = (ToolRegistry([]), explain_budget(deps.budget)) if explain else (registry, deps.budget)
-    from app.agent.investigator import run_agent  # Strands is imported only when a model runs
-    from app.worker.agent_progress import AgentProgress
-
-    try:
-        hooks = [AgentProgress(progress, hidden=_UNSHOWN, label=tools.label)]
-        outcome = run_agent(model, tools, prompt, budget, hooks)
-    except Exception as exc:  # the model failed: fall back to the evidence report, and say so
-        logger.exception("model failed for %s", record.id)
-        note = text("model_failed", language, error=redact(f"{type(exc).__name__}: {exc}"))
-        record.mode, record.model_note = "evidence-only", note
-        record.report = _without_model(job, runbook, earlier, language, record)
-        record.spend = hold.settle(Usage())
-        return
-    record.mode, record.report, record.usage = "model", outcome.report, outcome.usage
-    record.spend = hold.settle(outcome.usage)
-    record.blocked_calls, record.tool_calls, record.model_note = outcome.blocked, outcome.calls, outcome.note
-
-
-def _model_skipped(deps: WorkerDeps, reached: bool, language: Language) -> str:
-    """Why the model does not run under the ``model_runs`` setting, or "" when it may."""
-    if deps.model_runs == "never":
-        return text("vr_model_never", language)
-    if reached and deps.model_runs == "no-verdict":
-        return text("vr_model_skipped", language, policy=deps.model_runs)
-    return ""
-
-
-def _without_model(
-    job: Job, runbook: Runbook | None, earlier: TriageRecord | None, language: Language, record: TriageRecord
-) -> TriageReport:
-    if earlier and not record.evidence:
-        return followup_report(job, earlier, language)
-    if runbook is not None and record.verdict is not None:
-        return verdict_report(job, runbook, record.verdict, language)
-    return evidence_report(job, runbook, record.evidence, language)
-
-
-def _thread_so_far(job: Job, deps: WorkerDeps) -> list[str]:
-    """For a question inside a thread: the earlier messages, as text (redacted), without the question itself."""
-    if not job.in_thread:
-        return []
-    try:
-        messages = deps.slack.thread(job.channel, job.thread_ts)
-    except SlackPostError as exc:  # context is useful, not essential: answer without it
-        logger.warning("could not read thread %s: %s", job.thread_ts, exc)
-        return []
-    texts = [message_text(m) for m in messages if m.get("ts") != job.ts]
-    return [redact(text) for text in texts if text.strip()]
 
 
 def _fail(job: Job, deps: WorkerDeps, record: TriageRecord, exc: Exception, language: Language) -> None:

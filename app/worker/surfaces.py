@@ -14,8 +14,9 @@ from app.slack.command_blocks import Status, match_text, status_text, unknown_te
 from app.slack.home_blocks import home_view
 from app.slack.poster import Poster, SlackPostError
 from app.storage.triage import TriageStore
+from app.worker.deps import WorkerDeps
 from app.worker.drafting import draft_into_thread
-from app.worker.pipeline import InvestigationError, WorkerDeps, investigate
+from app.worker.pipeline import InvestigationError, investigate
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ ingress signing and checking the click, the real worker deciding it and the exec
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from slack_sdk import WebClient
 from app.config import Settings
 from app.fakes.local_ingress import LocalIngress, local_ingress
 from app.fakes.slack_api import FakeSlackAPI
-from app.fakes.slack_events import FORM, event_callback, interaction_body, message_event
+from app.fakes.slack_events import FORM, button_click, event_callback, interaction_body, message_event
 from app.fakes.world import scenario_world
 from app.storage.actions import SQLiteActionStore
 from app.storage.triage import SQLiteTriageStore
@@ -93,14 +92,8 @@ def alert(slack: FakeSlackAPI, local: LocalIngress, job_id: str) -> dict[str, An
 def click(local: LocalIngress, report: dict[str, Any], user: str, action: str = "action_approve",
           value: str | None = None, **options: Any) -> int:
     buttons = next(block for block in report["blocks"] if block.get("block_id", "").startswith("proposal-"))
-    stamp = f"{time.time():.6f}"
-    payload = {
-        "type": "block_actions", "user": {"id": user}, "team": {"id": "T0TEAM"}, "trigger_id": f"t.{user}.{stamp}",
-        "container": {"type": "message", "channel_id": CHANNEL, "message_ts": report["ts"],
-                      "thread_ts": report["thread_ts"]},
-        "channel": {"id": CHANNEL}, "message": report,
-        "actions": [{"action_id": action, "value": value or buttons["elements"][0]["value"], "action_ts": stamp}],
-    }
+    payload = button_click(report, channel=CHANNEL, user=user, action=action,
+                           value=value or buttons["elements"][0]["value"])
     status = local.send(interaction_body(payload), content_type=FORM, **options)
     local.dispatcher.drain()
     return status

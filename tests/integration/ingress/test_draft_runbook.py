@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from surface_support import ALERTS, Stack, make_stack
 
 from app.alerts import normalise
 from app.fakes.slack_api import FakeSlackAPI
-from app.fakes.slack_events import event_callback, message_event
+from app.fakes.slack_events import button_click, event_callback, message_event
 from app.models import Alert, EvidenceResult, Job, JobKind, TriageRecord, TriageReport
 from app.runbooks.catalog import Catalog
 from app.runbooks.draft import check
@@ -50,18 +49,7 @@ def alert(stack: Stack, text: str) -> tuple[str, dict[str, Any]]:
 
 
 def click(reply: dict[str, Any], record_id: str, user: str = "U0ALICE") -> dict[str, Any]:
-    stamp = f"{time.time():.6f}"
-    return {
-        "type": "block_actions",
-        "user": {"id": user},
-        "team": {"id": "T0TEAM"},
-        "trigger_id": f"draft.{user}.{stamp}",
-        "container": {"type": "message", "channel_id": ALERTS, "message_ts": reply["ts"],
-                      "thread_ts": reply["thread_ts"]},
-        "channel": {"id": ALERTS},
-        "message": reply,
-        "actions": [{"action_id": DRAFT_ACTION, "value": record_id, "type": "button", "action_ts": stamp}],
-    }
+    return button_click(reply, channel=ALERTS, user=user, action=DRAFT_ACTION, value=record_id)
 
 
 def draft_button(reply: dict[str, Any]) -> dict[str, Any] | None:

@@ -11,8 +11,9 @@ from app.models import Alert, Job, JobKind
 from app.runbooks.source import FolderSource
 from app.slack.poster import SlackPoster
 from app.storage.triage import SQLiteTriageStore
+from app.worker.deps import WorkerDeps
 from app.worker.handler import default_tools
-from app.worker.pipeline import WorkerDeps, investigate
+from app.worker.pipeline import investigate
 
 REPO = Path(__file__).resolve().parents[3]
 REPORT = (

@@ -20,8 +20,8 @@ from app.models import Alert, Job, JobKind
 from app.runbooks.source import FolderSource
 from app.slack.poster import SlackPoster
 from app.storage.triage import SQLiteTriageStore
+from app.worker.deps import WorkerDeps
 from app.worker.handler import default_tools
-from app.worker.pipeline import WorkerDeps
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "fixtures" / "runbooks" / "engine"
 CHANNEL = "C0ALERTS"

@@ -23,8 +23,9 @@ from app.storage.claims_sqlite import SQLiteClaimStore
 from app.storage.triage import DynamoTriageStore, SQLiteTriageStore
 from app.worker.correlate import Correlation
 from app.worker.cost import Prices
+from app.worker.deps import WorkerDeps
 from app.worker.jobs import Outcome, handle_job
-from app.worker.pipeline import InvestigationError, WorkerDeps
+from app.worker.pipeline import InvestigationError
 from app.worker.spend import SpendLimits, hold_budget, scopes
 
 STORM = Correlation(repeat_window=3600, storm_window=300, storm_threshold=2, archive_url="https://acme.slack.com/archives")

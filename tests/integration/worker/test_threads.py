@@ -18,8 +18,8 @@ from app.fakes.slack_api import FakeSlackAPI
 from app.ingress.events import Identity, alert_job, question_job
 from app.models import Job
 from app.storage.triage import SQLiteTriageStore
+from app.worker.deps import WorkerDeps
 from app.worker.jobs import handle_job
-from app.worker.pipeline import WorkerDeps
 
 Load = Callable[[str], dict[str, Any]]
 ME = Identity(user_id="U07AIOPSBOT", bot_id="B07AIOPSBOT")

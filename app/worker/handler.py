@@ -30,6 +30,7 @@ from app.storage.triage import TriageStore, store_from_settings
 from app.worker.correlate import Correlation
 from app.worker.cost import Prices
 from app.worker.deps import WorkerDeps
+from app.worker.heap import freeze_cold_start
 from app.worker.jobs import Outcome, handle_job
 from app.worker.jobs_api import jobs_api_tools
 from app.worker.pipeline import investigate
@@ -138,8 +139,13 @@ def worker_tools(settings: Settings, secrets: SecretReader) -> Callable[[Catalog
 
 
 def _shared_tools(settings: Settings, secrets: SecretReader) -> tuple[list[AgentTool], list[ToolSet]]:
-    """The jobs API's tools (the in-process MCP server) and the Cloud Logging, AWS and GitHub tool sets."""
-    return jobs_api_tools(settings, secrets), investigation_tools(settings, secrets)
+    """The jobs API's tools (the in-process MCP server) and the Cloud Logging, AWS and GitHub tool sets.
+
+    Once they are built, the cold start's objects are frozen out of full garbage collections (``app.worker.heap``).
+    """
+    built = jobs_api_tools(settings, secrets), investigation_tools(settings, secrets)
+    freeze_cold_start()
+    return built
 
 
 def correlation_settings(settings: Settings) -> Correlation:

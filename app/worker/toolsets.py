@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.config import ConfigError, Settings, load_secret, load_secret_document
-from app.worker.jobs_api import jobs_api_system
+from app.worker.apis import api_systems
 from tools.registry import ToolSet
 from tools.system import ToolSystem
 
@@ -83,18 +83,17 @@ def _github(settings: Settings) -> ToolSet:
 
 
 def tool_systems(settings: Settings) -> list[ToolSystem]:
-    """The tool sets an investigation has, as each declares itself; the jobs API's only when a spec is configured.
+    """The tool sets an investigation has, as each declares itself; an API's only when it is configured.
 
-    The Cloud Logging, AWS and GitHub tools keep their names whether or not they are configured; the jobs API's
-    names are the configured spec's operations.
+    The Cloud Logging, AWS and GitHub tools keep their names whether or not they are configured; each
+    OpenAPI-described API's names are its spec's operations, with its prefix (``app.worker.apis``).
 
     Raises:
-        ConfigError: The configured jobs API spec cannot be read.
+        ConfigError: The APIs' settings clash, or a configured spec cannot be read.
     """
     from tools.aws_policy import SYSTEM as AWS
     from tools.cloud_logging import SYSTEM as CLOUD_LOGGING
     from tools.github import SYSTEM as GITHUB
     from tools.runbooks import SYSTEM as RUNBOOKS
 
-    jobs_api = jobs_api_system(settings)
-    return [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB, *([jobs_api] if jobs_api else [])]
+    return [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB, *api_systems(settings)]

@@ -3,8 +3,8 @@
 Each API has a name (``billing``), a tool-name prefix (``billing_``, the default), a spec (a path shipped with the
 code or an ``http(s)://`` URL), a base URL, a secret and the write operations it exposes beyond GET. Its tools are
 named ``PREFIX + operationId``; an operation id that already starts with the prefix keeps its name (``billing_``
-with ``getInvoice`` gives ``billing_getInvoice``, with ``billing_get_invoice`` the id itself). Prefixes may not overlap (``app.worker.apis``), so each tool name
-belongs to one API.
+with ``getInvoice`` gives ``billing_getInvoice``, with ``billing_get_invoice`` the id itself). Prefixes may not
+overlap (``app.worker.apis``), so each tool name belongs to one API.
 """
 
 from __future__ import annotations

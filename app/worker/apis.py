@@ -8,6 +8,7 @@ another host.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.api_settings import ApiSettings
@@ -22,8 +23,12 @@ if TYPE_CHECKING:
     from tools.system import ToolSystem
 
 
-def configured_apis(settings: Settings) -> tuple[ApiSettings, ...]:
+def configured_apis(settings: Settings, builtin: Sequence[ToolSystem] = ()) -> tuple[ApiSettings, ...]:
     """The jobs API (when ``AIOPS_JOBS_API_SPEC`` is set) and the ``AIOPS_APIS`` entries, checked against each other.
+
+    ``builtin`` are the other tool systems (``aws``…): no API's prefix may overlap their names or their keys' prefix
+    (``aws_``). The worker leaves them out (their modules are slow to import); ``aiops runbooks check`` and the
+    deploy configuration's validation pass them.
 
     Raises:
         ConfigError: Two APIs share a name, or their prefixes overlap each other or a built-in tool's name.
@@ -42,20 +47,15 @@ def configured_apis(settings: Settings) -> tuple[ApiSettings, ...]:
                     f"AIOPS_APIS: the tool prefixes of {other.name} ({other.prefix}) and {api.name} ({api.prefix}) "
                     "overlap, so a tool name could belong to either; give each API a prefix of its own"
                 )
-        clash = [reserved for reserved in _reserved() if _overlap(api.prefix, reserved)]
+        clash = [reserved for reserved in _reserved(builtin) if _overlap(api.prefix, reserved)]
         if clash:
             raise ConfigError(f"AIOPS_APIS: the tool prefix {api.prefix} of {api.name} overlaps built-in {clash[0]}")
     return apis
 
 
-def _reserved() -> list[str]:
+def _reserved(builtin: Sequence[ToolSystem]) -> list[str]:
     """The built-in tools' names and their systems' prefixes (``aws_``), which no API's prefix may overlap."""
-    from tools.aws_policy import SYSTEM as AWS
-    from tools.cloud_logging import SYSTEM as CLOUD_LOGGING
-    from tools.github import SYSTEM as GITHUB
-    from tools.runbooks import SYSTEM as RUNBOOKS
-
-    return [name for system in (RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB) for name in (f"{system.key}_", *system.tools)]
+    return [name for system in builtin for name in (f"{system.key}_", *system.tools)]
 
 
 def _overlap(first: str, second: str) -> bool:
@@ -94,14 +94,14 @@ def api_system(api: ApiSettings, spec: dict[str, Any]) -> ToolSystem:
     return replace(api.system, tools=tuple(api.tool_name(name) for name in exposed(spec, api.extra_operations)))
 
 
-def api_systems(settings: Settings) -> list[ToolSystem]:
+def api_systems(settings: Settings, builtin: Sequence[ToolSystem] = ()) -> list[ToolSystem]:
     """Every configured API's tool system (their specs are read here), for ``aiops runbooks check``.
 
     Raises:
-        ConfigError: The APIs' settings clash, or a spec cannot be read.
+        ConfigError: The APIs' settings clash (with each other or with ``builtin``), or a spec cannot be read.
     """
     systems = []
-    for api in configured_apis(settings):
+    for api in configured_apis(settings, builtin):
         secret = load_secret(settings, api.secret_name, required=("token",)) if _own_origin(api) else None
         systems.append(api_system(api, _spec_with(api, secret)))
     return systems

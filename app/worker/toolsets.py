@@ -96,4 +96,5 @@ def tool_systems(settings: Settings) -> list[ToolSystem]:
     from tools.github import SYSTEM as GITHUB
     from tools.runbooks import SYSTEM as RUNBOOKS
 
-    return [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB, *api_systems(settings)]
+    builtin = [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB]
+    return [*builtin, *api_systems(settings, builtin)]

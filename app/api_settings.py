@@ -10,11 +10,12 @@ overlap (``app.worker.apis``), so each tool name belongs to one API.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from tools.system import ToolSystem
+if TYPE_CHECKING:
+    from tools.system import ToolSystem
 
 CODE_ROOT = Path(__file__).resolve().parent.parent
 """The folder holding ``app/`` and ``tools/``: the repository, or the Lambda asset's root."""
@@ -56,6 +57,8 @@ class ApiSettings(BaseModel):
     @property
     def system(self) -> ToolSystem:
         """The API as a tool system without its tools (their names come from the spec)."""
+        from tools.system import ToolSystem  # not at import: the settings are the ingress's too, and it has no tools
+
         return ToolSystem(f"{self.name}_api", f"{self.name} API", (), credential=f"{self.name}-api")
 
     def tool_name(self, operation_id: str) -> str:

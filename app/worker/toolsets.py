@@ -91,10 +91,15 @@ def tool_systems(settings: Settings) -> list[ToolSystem]:
     Raises:
         ConfigError: The APIs' settings clash, or a configured spec cannot be read.
     """
+    builtin = builtin_systems()
+    return [*builtin, *api_systems(settings, builtin)]
+
+
+def builtin_systems() -> list[ToolSystem]:
+    """The tool systems whose names are fixed: the runbooks', Cloud Logging's, AWS's and GitHub's."""
     from tools.aws_policy import SYSTEM as AWS
     from tools.cloud_logging import SYSTEM as CLOUD_LOGGING
     from tools.github import SYSTEM as GITHUB
     from tools.runbooks import SYSTEM as RUNBOOKS
 
-    builtin = [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB]
-    return [*builtin, *api_systems(settings, builtin)]
+    return [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB]

@@ -164,3 +164,40 @@ def test_no_mcp_library_is_imported_without_an_api() -> None:
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def catalog_using(tmp_path: Path, tool: str) -> Path:
+    source = (REPO / "tests" / "fixtures" / "runbooks" / "engine" / "ecs-002-oom-killed.md").read_text(encoding="utf-8")
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    step = "  - id: related\n    tool: search_runbooks\n    args: {query: \"memory oom container limit\", limit: 3}\n"
+    assert step in source
+    (folder / "ecs-002.md").write_text(source.replace(step, f"  - id: invoice\n    tool: {tool}\n    args: {{}}\n"),
+                                       encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("tool", "code"), [("billing_getInvoice", 0), ("billing_refundInvoice", 1)])
+def test_aiops_runbooks_check_validates_tools_against_every_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tool: str, code: int
+) -> None:
+    from app.cli import main
+
+    monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(SAMPLE_SPEC))
+    monkeypatch.setenv("AIOPS_APIS", json.dumps([{"name": "billing", "spec": str(BILLING_SPEC)}]))
+
+    assert main(["runbooks", "check", str(catalog_using(tmp_path, tool))]) == code
+    captured = capsys.readouterr()
+    assert (tool in captured.out + captured.err) == bool(code), captured
+
+
+def test_aiops_runbooks_check_refuses_clashing_apis(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(SAMPLE_SPEC))
+    monkeypatch.setenv("AIOPS_APIS", json.dumps([{"name": "jobsplus", "prefix": "jobs_plus_", "spec": "x"}]))
+
+    assert main(["runbooks", "check"]) == 2
+    assert "overlap" in capsys.readouterr().err

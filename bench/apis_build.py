@@ -16,6 +16,7 @@ from pathlib import Path
 from app.api_settings import ApiSettings
 from app.config import Settings
 from app.fakes.jobs_api import DEFAULT_TOKEN, SAMPLE_SPEC, FakeJobsAPI
+from app.secret_reader import secret_reader
 from app.worker.apis import api_tool_sets
 from tools.registry import ToolSet
 
@@ -27,7 +28,7 @@ def _timed(settings: Settings) -> list[float]:
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        sets = api_tool_sets(settings)
+        sets = api_tool_sets(settings, secret_reader(settings))
         times.append((time.perf_counter() - start) * 1000)
         _stop(sets)
     return times

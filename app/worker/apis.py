@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.api_settings import ApiSettings
-from app.config import ConfigError, Settings, load_secret
+from app.config import ConfigError, Settings
 from tools.registry import ToolSet
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import httpx2
     from fastmcp import FastMCP
 
+    from app.secret_reader import SecretReader
     from tools.system import ToolSystem
 
 
@@ -94,15 +95,25 @@ def api_system(api: ApiSettings, spec: dict[str, Any]) -> ToolSystem:
     return replace(api.system, tools=tuple(api.tool_name(name) for name in exposed(spec, api.extra_operations)))
 
 
-def api_systems(settings: Settings, builtin: Sequence[ToolSystem] = ()) -> list[ToolSystem]:
+def api_systems(
+    settings: Settings, builtin: Sequence[ToolSystem] = (), secrets: SecretReader | None = None
+) -> list[ToolSystem]:
     """Every configured API's tool system (their specs are read here), for ``aiops runbooks check``.
 
+    A spec on its API's origin is fetched with the API's credential, read through ``secrets`` (by default the
+    settings' reader, built only then).
+
     Raises:
-        ConfigError: The APIs' settings clash (with each other or with ``builtin``), or a spec cannot be read.
+        ConfigError: The APIs' settings clash (with each other or with ``builtin``), or a spec or a needed secret
+            cannot be read.
     """
     systems = []
     for api in configured_apis(settings, builtin):
-        secret = load_secret(settings, api.secret_name, required=("token",)) if _own_origin(api) else None
+        secret = None
+        if _own_origin(api):
+            from app.secret_reader import secret_reader
+
+            secret = (secrets or secret_reader(settings)).values(api.secret_name, required=("token",))
         systems.append(api_system(api, _spec_with(api, secret)))
     return systems
 
@@ -127,9 +138,9 @@ def _spec_with(api: ApiSettings, secret: dict[str, str] | None) -> dict[str, Any
 
 
 def api_server(
-    settings: Settings, api: ApiSettings, *, transport: httpx2.AsyncBaseTransport | None = None
+    settings: Settings, api: ApiSettings, secrets: SecretReader, *, transport: httpx2.AsyncBaseTransport | None = None
 ) -> FastMCP:
-    """The API's MCP server; its secret is fetched here once, and its spec read once.
+    """The API's MCP server; its secret is read through ``secrets`` here, once, and its spec read once.
 
     Raises:
         ConfigError: The spec or the secret cannot be loaded, no base URL is known, or an extra operation is not in
@@ -137,7 +148,7 @@ def api_server(
     """
     from tools.openapi_mcp import SpecError, api_client, build_server, first_server
 
-    secret = load_secret(settings, api.secret_name, required=("token",))
+    secret = secrets.values(api.secret_name, required=("token",))
     spec = _spec_with(api, secret if _own_origin(api) else None)
     try:
         base_url = api.base_url or first_server(spec)
@@ -160,8 +171,10 @@ def _operations(spec: dict[str, Any]) -> list[str]:
     return list(operations(spec))
 
 
-def api_tool_sets(settings: Settings) -> list[ToolSet]:
+def api_tool_sets(settings: Settings, secrets: SecretReader) -> list[ToolSet]:
     """One tool set per configured API, each served by its own in-process MCP server; none without an API.
+
+    Their secrets are read through ``secrets``.
 
     Raises:
         ConfigError: An API is configured but cannot be set up.
@@ -171,6 +184,6 @@ def api_tool_sets(settings: Settings) -> list[ToolSet]:
         return []
     from tools.openapi_mcp import start_in_process
 
-    servers = [(api, api_server(settings, api)) for api in apis]  # every setting checked before any client starts
+    servers = [(api, api_server(settings, api, secrets)) for api in apis]  # all checked before a client starts
     return [ToolSet(list(start_in_process(server).list_tools_sync()), label=api.system.label)
             for api, server in servers]

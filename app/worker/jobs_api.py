@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from fastmcp import FastMCP
     from strands.types.tools import AgentTool
 
+    from app.secret_reader import SecretReader
     from tools.system import ToolSystem
 
 
@@ -57,17 +58,19 @@ def jobs_api_system(settings: Settings) -> ToolSystem | None:
     return api_system(api, api_spec(api))
 
 
-def server_from_settings(settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None) -> FastMCP:
-    """The jobs API server from ``AIOPS_JOBS_API_*``; the token comes from the secret, fetched here once.
+def server_from_settings(
+    settings: Settings, secrets: SecretReader, *, transport: httpx2.AsyncBaseTransport | None = None
+) -> FastMCP:
+    """The jobs API server from ``AIOPS_JOBS_API_*``; the token comes from the secret, read through ``secrets``.
 
     Raises:
         ConfigError: No spec is configured, the spec or the secret cannot be loaded, no base URL is known, or an
             extra operation is not in the spec.
     """
-    return api_server(settings, jobs_api(settings), transport=transport)
+    return api_server(settings, jobs_api(settings), secrets, transport=transport)
 
 
-def jobs_api_tools(settings: Settings) -> list[AgentTool]:
+def jobs_api_tools(settings: Settings, secrets: SecretReader) -> list[AgentTool]:
     """The jobs API's tools for the agent and the evidence steps, served in process; none without a spec.
 
     Raises:
@@ -77,5 +80,5 @@ def jobs_api_tools(settings: Settings) -> list[AgentTool]:
         return []
     from tools.openapi_mcp import start_in_process
 
-    client = start_in_process(server_from_settings(settings))
+    client = start_in_process(server_from_settings(settings, secrets))
     return list(client.list_tools_sync())

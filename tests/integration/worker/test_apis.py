@@ -16,6 +16,7 @@ import yaml
 from app.api_settings import ApiSettings
 from app.config import ConfigError, Settings, load_settings
 from app.fakes.jobs_api import DEFAULT_TOKEN, SAMPLE_SPEC, FakeJobsAPI
+from app.secret_reader import secret_reader
 from app.worker.apis import api_tool_sets, configured_apis
 from app.worker.handler import tool_names
 from tools.registry import ToolRegistry, ToolSet
@@ -66,7 +67,7 @@ def stop(sets: list[ToolSet]) -> None:
 
 
 def test_two_apis_each_with_its_own_prefix_label_and_credential(jobs: FakeJobsAPI, billing: FakeJobsAPI) -> None:
-    sets = api_tool_sets(two_apis(jobs, billing))
+    sets = api_tool_sets(two_apis(jobs, billing), secret_reader(Settings()))
     try:
         assert [tool_set.label for tool_set in sets] == ["jobs API", "billing API"]
         billing_names = {tool.tool_name for tool in sets[1].tools}
@@ -128,7 +129,7 @@ def test_a_spec_on_the_apis_origin_is_fetched_with_its_credential_only_there(
     without_base = two_apis(jobs, billing, base_url="")  # nothing says the spec's host is the API's
 
     with pytest.raises(ConfigError, match=r"(?s)billing API: cannot fetch OpenAPI spec .*401.*base URL is set"):
-        api_tool_sets(without_base)
+        api_tool_sets(without_base, secret_reader(without_base))
     assert "x-billing-key" not in billing.requests[-1].headers
 
 
@@ -139,7 +140,7 @@ def test_an_unreadable_spec_names_the_api(tmp_path: Path, jobs: FakeJobsAPI) -> 
     not_openapi = ApiSettings(name="billing", spec=str(bad), base_url=jobs.url)
 
     with pytest.raises(ConfigError, match=r"billing API: cannot read OpenAPI spec .*none\.yaml"):
-        api_tool_sets(Settings(apis=(missing,)))
+        api_tool_sets(Settings(apis=(missing,)), secret_reader(Settings()))
     with pytest.raises(ConfigError, match="billing API: .*is not an OpenAPI 3 document"):
         tool_names(Settings(apis=(not_openapi,)))
 
@@ -157,7 +158,8 @@ def test_a_spec_shipped_with_the_code_is_found_from_any_folder(
 
 def test_no_mcp_library_is_imported_without_an_api() -> None:
     code = ("import sys; from app.config import Settings; from app.worker.apis import api_tool_sets; "
-            "assert api_tool_sets(Settings()) == []; "
+            "from app.secret_reader import secret_reader; "
+            "assert api_tool_sets(Settings(), secret_reader(Settings())) == []; "
             "print(sorted(name for name in sys.modules if name.split('.')[0] in ('fastmcp', 'mcp')))")
     env = {"PATH": "/usr/bin:/bin", "AIOPS_STATE_DIR": "/tmp/unused-aiops"}  # noqa: S108 - never written
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=False)

@@ -3,8 +3,9 @@
 Each API has a name (``billing``), a tool-name prefix (``billing_``, the default), a spec (a path shipped with the
 code or an ``http(s)://`` URL), a base URL, a secret and the write operations it exposes beyond GET. Its tools are
 named ``PREFIX + operationId``; an operation id that already starts with the prefix keeps its name (``billing_``
-with ``getInvoice`` gives ``billing_getInvoice``, with ``billing_get_invoice`` the id itself). Prefixes may not
-overlap (``app.worker.apis``), so each tool name belongs to one API.
+with ``getInvoice`` gives ``billing_getInvoice``, with ``billing_get_invoice`` the id itself). An empty prefix keeps
+the operation ids as they are, as the jobs API of ``AIOPS_JOBS_API_*`` does. Prefixes may not overlap, and no tool
+name may belong to two APIs (``app.worker.apis``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class ApiSettings(BaseModel):
 
     Attributes:
         name: Lower-case letters and digits (``billing``); the API's label is ``billing API``.
-        prefix: The start of every tool name (``billing_``); empty means ``NAME_``.
+        prefix: The start of every tool name (``billing_``); left out, ``NAME_``; ``""``: the operation ids.
         spec: A path (relative: to the working folder, else to the code's root, so a spec shipped in the asset
             works anywhere) or an ``http(s)://`` URL, fetched with the API's credential on the API's own origin.
         base_url: The API's base URL; empty: the spec's first server URL.
@@ -50,7 +51,7 @@ class ApiSettings(BaseModel):
     def _defaults(cls, value: Any) -> Any:
         if isinstance(value, dict) and isinstance(value.get("name"), str):
             name = value["name"]
-            value = {**value, "prefix": value.get("prefix") or f"{name}_",
+            value = {**value, "prefix": f"{name}_" if value.get("prefix") is None else value["prefix"],
                      "secret_name": value.get("secret_name") or f"aiops/{name}-api"}
         return value
 

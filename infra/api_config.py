@@ -54,7 +54,7 @@ def api_problems(jobs_api_spec: str, apis: Sequence[DeployedApi], base_dir: Path
     specs = [spec for spec in (jobs_api_spec, *(api.spec for api in apis)) if spec]
     problems = [f"spec {spec} is not a file under {base_dir / SHIPPED_SPECS}" for spec in specs
                 if not spec.startswith("https://") and not (base_dir / spec).is_file()]
-    entries = tuple(ApiSettings(**api.model_dump()) for api in apis)
+    entries = tuple(ApiSettings(**api.model_dump(exclude_defaults=True)) for api in apis)
     try:
         configured_apis(Settings(jobs_api_spec=jobs_api_spec, apis=entries), builtin_systems())
     except ConfigError as exc:

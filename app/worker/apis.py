@@ -43,12 +43,12 @@ def configured_apis(settings: Settings, builtin: Sequence[ToolSystem] = ()) -> t
         raise ConfigError(f"AIOPS_APIS: API {', '.join(twice)} is configured twice (AIOPS_JOBS_API_SPEC is 'jobs')")
     for index, api in enumerate(apis):
         for other in apis[index + 1:]:
-            if _overlap(api.prefix, other.prefix):
+            if api.prefix and other.prefix and _overlap(api.prefix, other.prefix):
                 raise ConfigError(
                     f"AIOPS_APIS: the tool prefixes of {other.name} ({other.prefix}) and {api.name} ({api.prefix}) "
                     "overlap, so a tool name could belong to either; give each API a prefix of its own"
                 )
-        clash = [reserved for reserved in _reserved(builtin) if _overlap(api.prefix, reserved)]
+        clash = [reserved for reserved in _reserved(builtin) if api.prefix and _overlap(api.prefix, reserved)]
         if clash:
             raise ConfigError(f"AIOPS_APIS: the tool prefix {api.prefix} of {api.name} overlaps built-in {clash[0]}")
     return apis
@@ -57,6 +57,26 @@ def configured_apis(settings: Settings, builtin: Sequence[ToolSystem] = ()) -> t
 def _reserved(builtin: Sequence[ToolSystem]) -> list[str]:
     """The built-in tools' names and their systems' prefixes (``aws_``), which no API's prefix may overlap."""
     return [name for system in builtin for name in (f"{system.key}_", *system.tools)]
+
+
+def check_tool_names(
+    apis: Sequence[ApiSettings], systems: Sequence[ToolSystem], builtin: Sequence[ToolSystem] = ()
+) -> None:
+    """Each tool name belongs to one API: none in two APIs, none a built-in's, none starting with another's prefix.
+
+    Raises:
+        ConfigError: A tool name is claimed twice.
+    """
+    owner = {name: "built-in tools" for system in builtin for name in system.tools}
+    for api, system in zip(apis, systems, strict=True):
+        for name in system.tools:
+            claimed = owner.get(name) or next((f"{other.name} API (prefix {other.prefix})" for other in apis
+                                               if other is not api and other.prefix
+                                               and name.startswith(other.prefix)), None)
+            if claimed:
+                raise ConfigError(f"AIOPS_APIS: tool {name} of the {api.name} API is also {claimed}'s; "
+                                  "give the API a prefix of its own")
+            owner[name] = f"the {api.name} API"
 
 
 def _overlap(first: str, second: str) -> bool:
@@ -107,14 +127,15 @@ def api_systems(
         ConfigError: The APIs' settings clash (with each other or with ``builtin``), or a spec or a needed secret
             cannot be read.
     """
-    systems = []
-    for api in configured_apis(settings, builtin):
+    systems, apis = [], configured_apis(settings, builtin)
+    for api in apis:
         secret = None
         if _own_origin(api):
             from app.secret_reader import secret_reader
 
             secret = (secrets or secret_reader(settings)).values(api.secret_name, required=("token",))
         systems.append(api_system(api, _spec_with(api, secret)))
+    check_tool_names(apis, systems, builtin)
     return systems
 
 
@@ -146,6 +167,13 @@ def api_server(
         ConfigError: The spec or the secret cannot be loaded, no base URL is known, or an extra operation is not in
             the spec.
     """
+    return _built(settings, api, secrets, transport)[0]
+
+
+def _built(
+    settings: Settings, api: ApiSettings, secrets: SecretReader, transport: httpx2.AsyncBaseTransport | None = None
+) -> tuple[FastMCP, ToolSystem]:
+    """The API's MCP server and its tool system (the names of the server's tools)."""
     from tools.openapi_mcp import SpecError, api_client, build_server, first_server
 
     secret = secrets.values(api.secret_name, required=("token",))
@@ -159,8 +187,9 @@ def api_server(
     client = api_client(base_url, secret["token"], header=secret.get("header", ""), transport=transport)
     names = {operation: api.tool_name(operation) for operation in _operations(spec)}
     try:
-        return build_server(spec, client, extra_operations=api.extra_operations, name=f"{api.name}-api",
-                            tool_names=names, label=api.system.label)
+        server = build_server(spec, client, extra_operations=api.extra_operations, name=f"{api.name}-api",
+                              tool_names=names, label=api.system.label)
+        return server, api_system(api, spec)
     except SpecError as exc:
         raise ConfigError(f"{api.system.label}: {exc}") from exc
 
@@ -184,6 +213,6 @@ def api_tool_sets(settings: Settings, secrets: SecretReader) -> list[ToolSet]:
         return []
     from tools.openapi_mcp import start_in_process
 
-    servers = [(api, api_server(settings, api, secrets)) for api in apis]  # all checked before a client starts
-    return [ToolSet(list(start_in_process(server).list_tools_sync()), label=api.system.label)
-            for api, server in servers]
+    built = [_built(settings, api, secrets) for api in apis]  # every API checked before a client starts
+    check_tool_names(apis, [system for _, system in built])
+    return [ToolSet(list(start_in_process(server).list_tools_sync()), label=system.label) for server, system in built]

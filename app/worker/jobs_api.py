@@ -1,6 +1,7 @@
 """The jobs API's tools from the settings: the OpenAPI spec, its base URL and the token secret (``AIOPS_JOBS_API_*``).
 
-The jobs API is one of the configured APIs (``app.worker.apis``), named ``jobs`` with the prefix ``jobs_``; these
+The jobs API is one of the configured APIs (``app.worker.apis``), named ``jobs``, its tools named by the operation
+ids as they are (no prefix); these
 functions are its single-API face, used by ``aiops mcp serve`` and the bench. ``tools.openapi_mcp`` (fastmcp, mcp)
 is imported only when a spec is configured.
 """
@@ -32,7 +33,7 @@ def jobs_api(settings: Settings) -> ApiSettings:
     if not settings.jobs_api_spec:
         raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
     return ApiSettings(
-        name="jobs", prefix="jobs_", spec=settings.jobs_api_spec, base_url=settings.jobs_api_base_url,
+        name="jobs", prefix="", spec=settings.jobs_api_spec, base_url=settings.jobs_api_base_url,
         secret_name=settings.jobs_api_secret_name, extra_operations=settings.jobs_api_extra_operations,
     )
 

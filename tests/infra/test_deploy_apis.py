@@ -48,7 +48,7 @@ def test_the_worker_gets_each_api_with_its_own_secret(with_apis: Synthesised) ->
 
     assert entry == {**BILLING, "secret_name": "aiops/billing-api"}
     settings = Settings(jobs_api_spec=variables["AIOPS_JOBS_API_SPEC"], apis=json.loads(variables["AIOPS_APIS"]))
-    assert [(api.name, api.prefix) for api in configured_apis(settings)] == [("jobs", "jobs_"), ("billing", "billing_")]
+    assert [(api.name, api.prefix) for api in configured_apis(settings)] == [("jobs", ""), ("billing", "billing_")]
 
 
 def test_each_api_has_a_secret_the_worker_alone_may_read(with_apis: Synthesised) -> None:

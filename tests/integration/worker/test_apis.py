@@ -111,7 +111,11 @@ def test_a_malformed_apis_list_is_a_config_error(monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.parametrize(("entries", "message"), [
     ([{"name": "jobs", "spec": "x"}], "API jobs is configured twice"),
-    ([{"name": "jobsx", "prefix": "jobs_x_", "spec": "x"}], r"jobsx \(jobs_x_\) and jobs \(jobs_\) overlap"),
+    ([{"name": "jobsx", "prefix": "jobs_x_", "spec": "x"}, {"name": "jobsy", "prefix": "jobs_", "spec": "y"}],
+     r"jobsy \(jobs_\) and jobsx \(jobs_x_\) overlap"),
+    ([{"name": "jobsb", "prefix": "jobs_", "spec": str(SAMPLE_SPEC)}],
+     "tool jobs_list_jobs of the jobs API is also jobsb API \\(prefix jobs_\\)'s"),
+    ([{"name": "ids", "prefix": "", "spec": str(SAMPLE_SPEC)}], "tool jobs_list_jobs of the ids API is also the jobs"),
     ([{"name": "a", "prefix": "bill_", "spec": "x"}, {"name": "b", "prefix": "bill_", "spec": "y"}], "overlap"),
     ([{"name": "aws", "spec": "x"}], "prefix aws_ of aws overlaps built-in aws_"),
     ([{"name": "cloud", "spec": "x"}], "overlaps built-in cloud_logging_"),
@@ -199,7 +203,8 @@ def test_aiops_runbooks_check_refuses_clashing_apis(
     from app.cli import main
 
     monkeypatch.setenv("AIOPS_JOBS_API_SPEC", str(SAMPLE_SPEC))
-    monkeypatch.setenv("AIOPS_APIS", json.dumps([{"name": "jobsplus", "prefix": "jobs_plus_", "spec": "x"}]))
+    entries = [{"name": "billing", "spec": "x"}, {"name": "billingplus", "prefix": "billing_plus_", "spec": "y"}]
+    monkeypatch.setenv("AIOPS_APIS", json.dumps(entries))
 
     assert main(["runbooks", "check"]) == 2
     assert "overlap" in capsys.readouterr().err

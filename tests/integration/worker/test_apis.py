@@ -38,6 +38,7 @@ def jobs() -> Iterator[FakeJobsAPI]:
 def billing() -> Iterator[FakeJobsAPI]:
     spec = yaml.safe_load(BILLING_SPEC.read_text(encoding="utf-8"))
     routes = [{"method": "GET", "path": "/v1/invoices/inv-7", "body": INVOICE},
+              {"method": "GET", "path": "/v1/invoices/inv-down", "status": 503},
               {"method": "GET", "path": "/openapi.json", "body": spec}]
     with FakeJobsAPI(routes, token=BILLING_KEY, api_key_header="X-Billing-Key") as fake:
         yield fake
@@ -74,10 +75,13 @@ def test_two_apis_each_with_its_own_prefix_label_and_credential(jobs: FakeJobsAP
         assert billing_names == {"billing_getInvoice"}  # the POST stays out
         assert call(sets, "billing_getInvoice", {"invoice_id": "inv-7"}) == INVOICE
         assert call(sets, "jobs_get_job", {"job_id": "16852935"}) == JOB
+        failed = asyncio.run(ToolRegistry.from_sets(sets).call("billing_getInvoice", {"invoice_id": "inv-down"}))
+        assert (failed.status, failed.text.split(" (")[0]) == ("error", "billing_getInvoice: the billing API failed")
     finally:
         stop(sets)
 
-    assert [request.path for request in billing.requests] == ["/openapi.json", "/v1/invoices/inv-7"]
+    assert [request.path for request in billing.requests] == ["/openapi.json", "/v1/invoices/inv-7",
+                                                             "/v1/invoices/inv-down"]
     assert all(request.headers["x-billing-key"] == BILLING_KEY for request in billing.requests)
     assert all("authorization" not in request.headers for request in billing.requests)
     assert [request.headers["authorization"] for request in jobs.requests] == [f"Bearer {DEFAULT_TOKEN}"]

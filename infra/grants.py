@@ -106,7 +106,8 @@ def granted_actions(scope: InvestigationScope) -> frozenset[str]:
 
 def deployed_scope(config: DeployConfig) -> DeployedScope:
     """What the configured deployment lets the worker read, for ``aiops runbooks check --deploy-config``."""
-    chosen = {"jobs_api_spec": config.jobs_api_spec, "google_project": config.google_project,
+    jobs_api = config.jobs_api_spec or any(api.name == "jobs" for api in config.apis)
+    chosen = {"jobs_api_spec": jobs_api, "google_project": config.google_project,
               "github_repos": config.github_repos}
     return DeployedScope(
         actions=granted_actions(config.investigation), log_groups=config.investigation.log_groups,

@@ -17,9 +17,11 @@ from infra.functions import RUNBOOKS_MOUNT, BotFunction, FunctionSpec, runbook_l
 from infra.investigation import read_statements
 from infra.policies import SECRET_READ, TRIAGE_ACTIONS, allow, bedrock_invoke, guard_denies
 from infra.state import BotState
+from tools.system import with_credentials
 
 WORKER_HANDLER = "app.worker.handler.lambda_handler"
-WORKER_CREDENTIALS = ("slack", "github", "jobs-api", "google")
+WORKER_CREDENTIALS = ("slack", *(system.credential for system in with_credentials()))
+"""Its own Slack secret, and the secret of every system it has tools for (as the systems declare them)."""
 
 
 class Worker(Construct):

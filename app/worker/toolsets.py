@@ -91,10 +91,7 @@ def tool_systems(settings: Settings) -> list[ToolSystem]:
     Raises:
         ConfigError: The configured jobs API spec cannot be read.
     """
-    from tools.aws_policy import SYSTEM as AWS
-    from tools.cloud_logging import SYSTEM as CLOUD_LOGGING
-    from tools.github import SYSTEM as GITHUB
-    from tools.runbooks import SYSTEM as RUNBOOKS
+    from tools.system import JOBS_API, declared
 
     jobs_api = jobs_api_system(settings)
-    return [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB, *([jobs_api] if jobs_api else [])]
+    return [system for system in declared() if system != JOBS_API] + ([jobs_api] if jobs_api else [])

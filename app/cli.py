@@ -159,10 +159,11 @@ def _runbooks(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _mcp_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from app.secret_reader import secret_reader
     from app.worker.jobs_api import server_from_settings
 
     settings = settings.model_copy(update={"jobs_api_spec": args.spec, "jobs_api_base_url": args.base_url})
-    server = server_from_settings(settings)
+    server = server_from_settings(settings, secret_reader(settings))
     if args.transport == "http":
         print(f"aiops mcp: serving on http://127.0.0.1:{args.port}/mcp", file=sys.stderr, flush=True)
         server.run("http", show_banner=False, host="127.0.0.1", port=args.port)

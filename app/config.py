@@ -1,24 +1,20 @@
 """Settings: the only place that reads the environment.
 
-Settings hold names of secrets, never their values. Secrets are fetched once per cold start by
-`load_secret`: from AWS Secrets Manager when ``AIOPS_SECRETS_BACKEND=aws``, or from an environment
-variable holding the same JSON document locally.
+Settings hold names of secrets, never their values. Secrets are read by the one reader of
+``app.secret_reader``: from AWS Secrets Manager when ``AIOPS_SECRETS_BACKEND=aws``, or from an environment
+variable holding the same JSON document locally (`env_secret`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-if TYPE_CHECKING:
-    from mypy_boto3_secretsmanager import SecretsManagerClient
 
 
 class ConfigError(Exception):
@@ -40,6 +36,9 @@ class Settings(BaseSettings):
     )
     secrets_backend: Literal["aws", "env"] = Field(
         default="env", description="Where secrets come from: Secrets Manager or AIOPS_SECRET_<NAME> variables."
+    )
+    secrets_max_age_seconds: int = Field(
+        default=300, ge=0, description="How long a secret read from Secrets Manager is cached; 0: read every time."
     )
     # Hand-off and state
     worker_function: str = Field(default="", description="Worker Lambda name; empty runs the worker in-process.")
@@ -169,6 +168,15 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(f"invalid AIOPS_ settings: {exc}") from exc
 
 
+def setting_default(name: str) -> Any:
+    """The default of setting ``name``: what the dataclasses below the composition roots default to as well.
+
+    Raises:
+        KeyError: There is no such setting.
+    """
+    return Settings.model_fields[name].default
+
+
 def tracing_wanted() -> bool:
     """Whether Powertools would trace here: inside Lambda (not an emulator) unless ``POWERTOOLS_TRACE_DISABLED``."""
     disabled = os.environ.get("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in ("1", "true", "yes", "on")
@@ -189,63 +197,6 @@ def secret_env_var(name: str) -> str:
     return f"AIOPS_SECRET_{stem}"
 
 
-def load_secret(
-    settings: Settings,
-    name: str,
-    *,
-    required: tuple[str, ...] = (),
-    secrets_client: SecretsManagerClient | None = None,
-) -> dict[str, str]:
-    """Fetch a JSON secret by name; call once per cold start.
-
-    Raises:
-        ConfigError: The secret is missing, is not a JSON object, or lacks one of the ``required`` keys.
-    """
-    value, where = _secret_document(settings, name, secrets_client)
-    missing = [key for key in required if not value.get(key)]
-    if missing:
-        raise ConfigError(f"{where} lacks {', '.join(missing)}")
-    return {str(key): str(item) for key, item in value.items()}
-
-
-def load_secret_document(
-    settings: Settings, name: str, *, secrets_client: SecretsManagerClient | None = None
-) -> dict[str, Any]:
-    """Fetch a JSON secret by name as the document it is, nested objects kept; call once per cold start.
-
-    Raises:
-        ConfigError: The secret is missing or is not a JSON object.
-    """
-    return _secret_document(settings, name, secrets_client)[0]
-
-
-def _secret_document(
-    settings: Settings, name: str, secrets_client: SecretsManagerClient | None
-) -> tuple[dict[str, Any], str]:
-    if settings.secrets_backend == "aws":
-        raw = _read_aws_secret(settings, name, secrets_client)
-        where = f"Secrets Manager secret {name!r}"
-    else:
-        var = secret_env_var(name)
-        where = f"environment variable {var}"
-        if var not in os.environ:
-            raise ConfigError(f"secret {name!r} not found: set {var} to its JSON document")
-        raw = os.environ[var]
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{where} is not valid JSON") from exc
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where} must be a JSON object")
-    return value, where
-
-
-def _read_aws_secret(settings: Settings, name: str, client: SecretsManagerClient | None) -> str:
-    if client is None:
-        import boto3
-
-        client = boto3.client("secretsmanager", region_name=settings.aws_region)
-    try:
-        return client.get_secret_value(SecretId=name)["SecretString"]
-    except Exception as exc:  # botocore errors carry the reason; never the value
-        raise ConfigError(f"cannot read Secrets Manager secret {name!r}: {exc}") from exc
+def env_secret(name: str) -> str | None:
+    """The JSON document of secret ``name`` in its local variable (see `secret_env_var`); None when unset."""
+    return os.environ.get(secret_env_var(name))

@@ -13,6 +13,7 @@ from app.ingress.events import Identity, question_job
 from app.ingress.interactions import InteractionError, rating_job_from_action, rating_job_from_view
 from app.models import Alert, Job, JobKind, TriageRecord
 from app.redacted import redacted_job
+from app.secret_reader import secret_reader
 from app.slack.poster import MemoryPoster
 from app.slack.rating_blocks import DETAIL_ACTION, SCORES, SubmissionError
 from app.storage.triage import SQLiteTriageStore
@@ -76,7 +77,7 @@ def _parsed_job(raw: str) -> Job:
 def run_triage(job: Job, settings: Settings, store_path: Path) -> tuple[Outcome, MemoryPoster]:
     """Do what the worker would do with the job, without Slack; the poster holds what would have been posted."""
     poster = MemoryPoster()
-    deps = worker_deps(settings, slack=poster, store=SQLiteTriageStore(store_path))
+    deps = worker_deps(settings, slack=poster, store=SQLiteTriageStore(store_path), secrets=secret_reader(settings))
     return handle_job(job, deps), poster
 
 

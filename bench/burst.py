@@ -30,6 +30,7 @@ from app.ingress.app import SlackCredentials
 from app.ingress.dedupe import SQLitePersistenceLayer
 from app.ingress.handler import build_ingress
 from app.models import Job
+from app.secret_reader import secret_reader
 from app.slack.poster import SlackPoster
 from app.storage.claims_sqlite import SQLiteClaimStore
 from app.storage.triage import SQLiteTriageStore
@@ -105,7 +106,8 @@ def run_burst(state: Path, slack: FakeSlackAPI, texts: list[str]) -> dict[str, A
     script.write_text(yaml.safe_dump({"turns": [{"structured": REPORT}]}), encoding="utf-8")
     settings = Settings(alert_channels=(CHANNEL,), state_dir=state, runbooks="runbooks", model=f"scripted:{script}")
     client = WebClient(token=slack.bot_token, base_url=slack.url)
-    deps = worker_deps(settings, slack=SlackPoster(client), store=SQLiteTriageStore(state / "triage.sqlite3"))
+    deps = worker_deps(settings, slack=SlackPoster(client), store=SQLiteTriageStore(state / "triage.sqlite3"),
+                       secrets=secret_reader(settings))
     deps.claims = SQLiteClaimStore(state / "triage.sqlite3")
     workers = CappedQueue(lambda job: handle_job(job, deps), CAP)
     ingress = build_ingress(

@@ -23,6 +23,7 @@ from app.fakes.github_api import FakeGitHub
 from app.fakes.jobs_api import DEFAULT_TOKEN, SAMPLE_SPEC, FakeJobsAPI
 from app.runbooks.catalog import load_catalog
 from app.runbooks.model import EvidenceSpec, Runbook
+from app.secret_reader import secret_reader
 from app.slack.poster import MemoryPoster
 from app.storage.triage import SQLiteTriageStore
 from app.worker.evidence import collect_evidence
@@ -69,7 +70,8 @@ def _registry(logs: FakeCloudLogging, github: FakeGitHub, jobs: FakeJobsAPI, sta
         google_project=logs.project, google_logging_endpoint=logs.url, github_api_url=github.url,
         github_repos=("acme/runner",), jobs_api_spec=str(SAMPLE_SPEC), jobs_api_base_url=jobs.url,
     )
-    deps = worker_deps(settings, slack=MemoryPoster(), store=SQLiteTriageStore(state / "triage.db"))
+    deps = worker_deps(settings, slack=MemoryPoster(), store=SQLiteTriageStore(state / "triage.db"),
+                       secrets=secret_reader(settings))
     return deps.tools(load_catalog(deps.source))
 
 

@@ -82,6 +82,7 @@ def mcp_import_seconds() -> list[float]:
 
 def mcp_startup_ms() -> list[float]:
     """Time for the worker to get the jobs API tools: spec, secret, FastMCP server, in-process MCP client, tool list."""
+    from app.secret_reader import secret_reader
     from app.worker.jobs_api import jobs_api_tools
 
     os.environ["AIOPS_SECRET_JOBS_API"] = json.dumps({"token": DEFAULT_TOKEN})
@@ -90,7 +91,7 @@ def mcp_startup_ms() -> list[float]:
         settings = Settings(jobs_api_spec=str(SAMPLE_SPEC), jobs_api_base_url=api.url)
         for _ in range(MCP_STARTS):
             started = time.perf_counter()
-            tools = jobs_api_tools(settings)
+            tools = jobs_api_tools(settings, secret_reader(settings))
             times.append((time.perf_counter() - started) * 1000)
             if len(tools) != 7:
                 raise SystemExit(f"expected 7 jobs API tools, got {len(tools)}")

@@ -7,16 +7,17 @@ the settings can be searched or read; the same check runs in the agent's guard b
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import islice
 from typing import Any
 
-from github import Auth, Github, GithubException
+from github import Github, GithubException
 from github.GithubException import BadCredentialsException, RateLimitExceededException, UnknownObjectException
 from requests import exceptions as http_errors
 from strands import tool
 
 from tools.data import success
+from tools.github_auth import github_auth
 from tools.github_system import SYSTEM as SYSTEM
 from tools.registry import ToolSet, error_result
 
@@ -24,14 +25,14 @@ SEARCH_RESULTS = 20
 _SCOPE_QUALIFIERS = ("repo:", "org:", "user:")
 
 
-def github_client(token: str, base_url: str, *, timeout: float = 20.0) -> Github:
-    """A PyGithub client that never sleeps.
+def github_client(token: str | Callable[[], str], base_url: str, *, timeout: float = 20.0) -> Github:
+    """A PyGithub client that never sleeps; ``token`` is the token, or a function asked for it on every request.
 
     No retries (a rate limit is reported, not waited out) and no pause between requests (the tools only read,
     a few calls per investigation, several of them in parallel).
     """
     return Github(
-        auth=Auth.Token(token), base_url=base_url.rstrip("/"), timeout=max(1, int(timeout)), retry=None,
+        auth=github_auth(token), base_url=base_url.rstrip("/"), timeout=max(1, int(timeout)), retry=None,
         seconds_between_requests=None, seconds_between_writes=None, per_page=SEARCH_RESULTS, lazy=True,
     )
 

@@ -19,6 +19,7 @@ from jmespath.exceptions import JMESPathError
 
 from app.actions.propose import ProposalError, fill
 from app.actions.writes import WriteCalls, WriteError
+from app.config import setting_default
 from app.models import AuditEntry, Proposal, utcnow
 from app.runbooks.actions import ActionSpec, duration_seconds
 from app.runbooks.catalog import Catalog
@@ -45,8 +46,8 @@ class ExecutorDeps:
     store: ActionStore
     slack: Poster
     sleep: Callable[[float], None] = field(default=time.sleep)
-    step_timeout: float = 20.0
-    max_wait: float = 300.0
+    step_timeout: float = setting_default("evidence_timeout_seconds")
+    max_wait: float = setting_default("verify_max_wait_seconds")
 
 
 def execute(proposal_id: str, deps: ExecutorDeps) -> Proposal | None:

@@ -11,9 +11,10 @@ from slack_sdk import WebClient
 from app.actions.approval import ApprovalDeps
 from app.actions.executor import ExecutorDeps, execute
 from app.actions.writes import WriteCalls, write_operations
-from app.config import Settings, load_secret
+from app.config import Settings
 from app.runbooks.actions import AWS_WRITE_TOOL
 from app.runbooks.catalog import Catalog
+from app.secret_reader import SecretReader
 from app.slack.poster import Poster
 from app.storage.actions import ActionStore
 from tools.registry import ToolRegistry
@@ -25,7 +26,8 @@ def declared_aws_writes(catalog: Catalog) -> set[str]:
             for runbook in catalog.runbooks for action in runbook.actions if action.tool == AWS_WRITE_TOOL}
 
 
-def write_calls(settings: Settings, catalog: Catalog, aws_client: Callable[[str], Any] | None = None) -> WriteCalls:
+def write_calls(settings: Settings, catalog: Catalog, secrets: SecretReader,
+                aws_client: Callable[[str], Any] | None = None) -> WriteCalls:
     """The writes the executor may make: the jobs API's write operations, the catalog's AWS actions."""
     jobs_api, operations = None, {}
     if settings.jobs_api_spec:
@@ -34,7 +36,7 @@ def write_calls(settings: Settings, catalog: Catalog, aws_client: Callable[[str]
         from tools.openapi_mcp import load_spec
 
         operations = write_operations(load_spec(settings.jobs_api_spec))
-        token = load_secret(settings, settings.jobs_api_secret_name, required=("token",))["token"]
+        token = secrets.value(settings.jobs_api_secret_name, "token")
         jobs_api = httpx.Client(base_url=settings.jobs_api_base_url, timeout=settings.evidence_timeout_seconds,
                                 headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
     if aws_client is None:
@@ -49,10 +51,10 @@ def write_calls(settings: Settings, catalog: Catalog, aws_client: Callable[[str]
 
 
 def executor_deps(settings: Settings, *, catalog: Callable[[], Catalog], reads: Callable[[Catalog], ToolRegistry],
-                  store: ActionStore, slack: Poster) -> ExecutorDeps:
+                  store: ActionStore, slack: Poster, secrets: SecretReader) -> ExecutorDeps:
     """The executor's dependencies; its writes are built for the catalog of the moment."""
     current = catalog()
-    return ExecutorDeps(catalog=catalog, writes=write_calls(settings, current), reads=reads, store=store,
+    return ExecutorDeps(catalog=catalog, writes=write_calls(settings, current, secrets), reads=reads, store=store,
                         slack=slack, step_timeout=settings.evidence_timeout_seconds,
                         max_wait=settings.verify_max_wait_seconds)
 

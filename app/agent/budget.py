@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.config import setting_default
+
 
 @dataclass(frozen=True)
 class Budget:
     """Limits of one investigation."""
 
-    max_turns: int = 8
-    max_total_tokens: int = 60_000
-    timeout_seconds: float = 240.0
+    max_turns: int = setting_default("max_turns")
+    max_total_tokens: int = setting_default("max_total_tokens")
+    timeout_seconds: float = setting_default("timeout_seconds")
 
 
 def explain_budget(budget: Budget) -> Budget:

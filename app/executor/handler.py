@@ -9,9 +9,10 @@ from slack_sdk import WebClient
 
 from app.actions.executor import ExecutorDeps, execute
 from app.actions.wiring import executor_deps
-from app.config import Settings, load_secret
+from app.config import Settings
 from app.runbooks.loader import CatalogLoader
 from app.runbooks.sources import source_from_spec
+from app.secret_reader import SecretReader, secret_reader
 from app.slack.poster import SlackPoster
 from app.storage.actions import action_store_from_settings
 
@@ -22,15 +23,16 @@ logger = Logger(service="aiops-executor")
 _deps: ExecutorDeps | None = None
 
 
-def build_executor(settings: Settings) -> ExecutorDeps:
+def build_executor(settings: Settings, secrets: SecretReader | None = None) -> ExecutorDeps:
     """Compose the executor from settings: the catalog, the declared writes, the read tools for ``verify``."""
     from app.worker.handler import worker_tools
 
-    token = load_secret(settings, settings.slack_secret_name, required=("bot_token",))["bot_token"]
+    secrets = secrets or secret_reader(settings)
+    token = secrets.value(settings.slack_secret_name, "bot_token")
     slack = SlackPoster(WebClient(token=token, base_url=settings.slack_api_url, timeout=10))
-    loader = CatalogLoader(source_from_spec(settings.runbooks, settings))
-    return executor_deps(settings, catalog=loader.load, reads=worker_tools(settings),
-                         store=action_store_from_settings(settings), slack=slack)
+    loader = CatalogLoader(source_from_spec(settings.runbooks, settings, secrets))
+    return executor_deps(settings, catalog=loader.load, reads=worker_tools(settings, secrets),
+                         store=action_store_from_settings(settings), slack=slack, secrets=secrets)
 
 
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:

@@ -14,12 +14,13 @@ from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from app.coldstart import ColdStart
-from app.config import Settings, load_secret
+from app.config import Settings
 from app.ingress.app import Gate, SlackCredentials, build_app, handle_http
 from app.ingress.dedupe import SlackDeadline, event_config, once_per_event, persistence_layer
 from app.ingress.dispatch import Dispatcher, InProcessDispatcher, LambdaDispatcher
 from app.ingress.limits import QuestionLimiter
 from app.ingress.telemetry import IngressTelemetry
+from app.secret_reader import SecretReader, secret_reader
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer, IdempotencyConfig
@@ -51,13 +52,15 @@ def build_ingress(
     dispatcher: Dispatcher | None = None,
     store: BasePersistenceLayer | None = None,
     slack_client: WebClient | None = None,
+    secrets: SecretReader | None = None,
 ) -> Ingress:
-    """Compose the ingress from settings; every dependency can be passed in instead."""
+    """Compose the ingress from settings; every dependency, and the one secret reader, can be passed in instead."""
+    secrets = secrets or secret_reader(settings)
     if credentials is None:
-        secret = load_secret(settings, settings.slack_secret_name, required=("signing_secret", "bot_token"))
+        secret = secrets.values(settings.slack_secret_name, required=("signing_secret", "bot_token"))
         credentials = SlackCredentials(signing_secret=secret["signing_secret"], bot_token=secret["bot_token"])
     client = slack_client or WebClient(token=credentials.bot_token, base_url=settings.slack_api_url, timeout=2)
-    dispatcher = dispatcher or _default_dispatcher(settings, client)
+    dispatcher = dispatcher or _default_dispatcher(settings, client, secrets)
     dedupe, telemetry = event_config(settings.idempotency_ttl_seconds), IngressTelemetry()
     once = once_per_event(telemetry.dispatching(dispatcher.dispatch), store or persistence_layer(settings), dedupe)
     gate = Gate(settings.slack_app_id, QuestionLimiter(settings.questions_per_minute), telemetry)
@@ -66,7 +69,7 @@ def build_ingress(
     return Ingress(app=app, dispatcher=dispatcher, dedupe=dedupe, verifier=verifier, telemetry=telemetry)
 
 
-def _default_dispatcher(settings: Settings, client: WebClient) -> Dispatcher:
+def _default_dispatcher(settings: Settings, client: WebClient, secrets: SecretReader) -> Dispatcher:
     if settings.worker_function:
         import boto3
 
@@ -74,7 +77,7 @@ def _default_dispatcher(settings: Settings, client: WebClient) -> Dispatcher:
         return LambdaDispatcher(settings.worker_function, lambda_client)
     from app.worker.handler import build_worker  # local runs only: the worker shares this process
 
-    worker = build_worker(settings, slack_client=client)
+    worker = build_worker(settings, slack_client=client, secrets=secrets)
     return InProcessDispatcher(worker.handle)
 
 

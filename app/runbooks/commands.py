@@ -16,6 +16,7 @@ from app.runbooks.catalog import Catalog, Match, parse_snapshot
 from app.runbooks.selftest import selftest_lines, selftest_view, test_catalog
 from app.runbooks.source import Snapshot, SourceError
 from app.runbooks.sources import source_from_spec
+from app.secret_reader import secret_reader
 
 Printer = Callable[[str], None]
 
@@ -39,7 +40,7 @@ def run_runbooks_command(
         return _fail("aiops runbooks: --batch FILE goes with 'match' and no alert text", 2)
     spec = (argument if action != "match" else None) or source or settings.runbooks
     try:
-        snapshot = source_from_spec(spec, settings).fetch()
+        snapshot = source_from_spec(spec, settings, secret_reader(settings)).fetch()
     except SourceError as exc:
         return _fail(f"aiops runbooks: {exc}", 1)
     catalog = parse_snapshot(snapshot, tool_names(settings))

@@ -11,6 +11,7 @@ import base64
 import json
 import logging
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,16 +19,19 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import requests
-from github import Auth, Github, GithubException
+from github import Github, GithubException
 from urllib3.util.retry import Retry
 
-from app.config import Settings, load_secret
+from app.config import Settings
 from app.runbooks.cache import CatalogCache, RefState, cache_folder
 from app.runbooks.source import CATALOG_FILES, RunbookFile, Snapshot, SourceError
+from tools.github_auth import github_auth
 
 if TYPE_CHECKING:
     from github.GitTreeElement import GitTreeElement
     from github.Repository import Repository
+
+    from app.secret_reader import SecretReader
 
 logger = logging.getLogger(__name__)
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -69,26 +73,30 @@ def parse_github_spec(spec: str) -> GitHubLocation:
     return GitHubLocation(found["owner"], found["repo"], found["ref"], (found["path"] or "").strip("/"))
 
 
-def github_client(settings: Settings) -> Github:
+def github_client(settings: Settings, secrets: SecretReader) -> Github:
     """A PyGithub client for ``Settings.github_api_url`` with the token of ``Settings.github_secret_name``.
 
     Raises:
         ConfigError: The token secret is missing or has no ``token``.
     """
-    token = load_secret(settings, settings.github_secret_name, required=("token",))["token"]
-    return client_for(settings.github_api_url, token)
+    return client_for(settings.github_api_url, secrets.current(settings.github_secret_name, "token"))
 
 
-def client_for(base_url: str, token: str) -> Github:
-    """A PyGithub client for reading runbooks: 10 s timeout, two retries on 502/503/504, lazy objects."""
+def client_for(base_url: str, token: str | Callable[[], str]) -> Github:
+    """A PyGithub client for reading runbooks: 10 s timeout, two retries on 502/503/504, lazy objects.
+
+    ``token`` is the token, or a function asked for it on every request (a rotated secret).
+    """
     retry = Retry(total=2, backoff_factor=0.2, status_forcelist=(502, 503, 504), allowed_methods=frozenset({"GET"}),
                   raise_on_status=False)
     # Read-only and a few dozen requests at most: no spacing between GETs (PyGithub waits 0.25 s by default).
-    return Github(base_url=base_url, auth=Auth.Token(token), timeout=10, retry=retry, pool_size=WORKERS, lazy=True,
+    return Github(base_url=base_url, auth=github_auth(token), timeout=10, retry=retry, pool_size=WORKERS, lazy=True,
                   seconds_between_requests=None)
 
 
-def github_source(spec: str, settings: Settings, client: Github | None = None) -> GitHubSource:
+def github_source(
+    spec: str, settings: Settings, secrets: SecretReader, client: Github | None = None
+) -> GitHubSource:
     """The source for a ``github:`` string, cached under ``Settings.state_dir``.
 
     Raises:
@@ -97,7 +105,7 @@ def github_source(spec: str, settings: Settings, client: Github | None = None) -
     """
     location = parse_github_spec(spec)
     folder = cache_folder(settings.state_dir / "runbook-cache", settings.github_api_url, location.full_name)
-    return GitHubSource(location, client or github_client(settings), CatalogCache(folder))
+    return GitHubSource(location, client or github_client(settings, secrets), CatalogCache(folder))
 
 
 class GitHubSource:

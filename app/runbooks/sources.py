@@ -9,10 +9,11 @@ from app.runbooks.source import FolderSource, RunbookSource
 
 if TYPE_CHECKING:
     from app.config import Settings
+    from app.secret_reader import SecretReader
 
 
-def source_from_spec(spec: str, settings: Settings) -> RunbookSource:
-    """A source for a ``SRC`` string: ``github:OWNER/REPO@REF:PATH`` or a folder path.
+def source_from_spec(spec: str, settings: Settings, secrets: SecretReader) -> RunbookSource:
+    """A source for a ``SRC`` string: ``github:OWNER/REPO@REF:PATH`` (token read through ``secrets``) or a folder.
 
     Raises:
         SourceError: A malformed ``github:`` string.
@@ -21,5 +22,5 @@ def source_from_spec(spec: str, settings: Settings) -> RunbookSource:
     if spec.startswith("github:"):
         from app.runbooks.github import github_source  # PyGithub only when a GitHub source is used
 
-        return github_source(spec, settings)
+        return github_source(spec, settings, secrets)
     return FolderSource(Path(spec))

@@ -16,8 +16,6 @@ from app.slack.poster import Poster
 logger = logging.getLogger(__name__)
 
 STATUS_CHARS = 100
-CHAT_UPDATE_INTERVAL = 1.2
-"""Seconds between two ``chat.update`` calls that keep within Tier 3 (50 a minute)."""
 
 
 class LiveStatus:

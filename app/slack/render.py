@@ -18,15 +18,16 @@ from app.slack.texts import text
 from app.values import display
 from tools.redact import redact
 
-__all__ = ["MAX_BLOCKS", "MAX_SECTION_CHARS", "RATINGS", "escape", "failure_text", "footer", "progress_text",
-           "rating_actions", "record_language", "report_blocks", "report_text"]
+__all__ = ["MAX_BLOCKS", "MAX_SECTION_CHARS", "RATINGS", "STATUS_ICON", "escape", "failure_text", "footer",
+           "progress_text", "rating_actions", "record_language", "report_blocks", "report_text"]
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
 EVIDENCE_SNIPPET_CHARS = 280
 MAX_EVIDENCE_SECTIONS = 4
 _RESERVED = 3  # rating tally, footer, rating buttons
-_STATUS_ICON = {"ok": "✓", "skipped": "–", "error": "✗", "blocked": "⛔", "timeout": "⌛"}
+STATUS_ICON = {"ok": "✓", "skipped": "–", "error": "✗", "blocked": "⛔", "timeout": "⌛"}
+"""How an evidence step or a tool call ended, as the report and the progress lines show it."""
 _DECISION_ICON = {"close": "✅", "monitor": "👀", "escalate": "🚨", "act": "🛠️", "unknown": "❔"}
 
 
@@ -188,7 +189,7 @@ def _evidence_blocks(record: TriageRecord, language: Language) -> list[dict[str,
 def _evidence_line(item: EvidenceResult, language: Language) -> str:
     """One step: status, id, tool and the start of its output; the rest is folded with its size."""
     detail = " ".join((item.error or item.output).split())
-    line = f"{_STATUS_ICON.get(item.status, '?')} *{escape(item.step_id)}* `{escape(item.tool)}`"
+    line = f"{STATUS_ICON.get(item.status, '?')} *{escape(item.step_id)}* `{escape(item.tool)}`"
     if not detail:
         return line
     if len(detail) <= EVIDENCE_SNIPPET_CHARS:

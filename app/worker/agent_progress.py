@@ -8,7 +8,7 @@ from typing import Any
 
 from strands.hooks import AfterToolCallEvent, BeforeToolCallEvent, HookProvider, HookRegistry
 
-from app.slack.texts import text
+from app.slack.progress_lines import ToolEnd, agent_tool_end_line, agent_tool_line
 from app.worker.progress import Labels, Progress
 
 logger = logging.getLogger(__name__)
@@ -33,14 +33,16 @@ class AgentProgress(HookProvider):
     def _before(self, event: BeforeToolCallEvent) -> None:
         name = str(event.tool_use.get("name", ""))
         if name not in self._hidden and not event.cancel_tool:
-            self._show(event.tool_use, text("agent_tool", self._progress.language, label=self._label(name)))
+            self._show(event.tool_use, agent_tool_line(self._label(name), self._progress.language))
 
     def _after(self, event: AfterToolCallEvent) -> None:
         name = str(event.tool_use.get("name", ""))
         if name in self._hidden:
             return
-        icon = "⛔" if event.cancel_message else ("✓" if event.result.get("status") == "success" else "✗")
-        self._show(event.tool_use, f"{icon} 🤖 {self._label(name)}")
+        end: ToolEnd = "blocked" if event.cancel_message else (
+            "ok" if event.result.get("status") == "success" else "error"
+        )
+        self._show(event.tool_use, agent_tool_end_line(self._label(name), end))
 
     def _show(self, tool_use: Mapping[str, Any], line: str) -> None:
         try:

@@ -11,6 +11,7 @@ from app.language import Language
 from app.models import Job, TriageRecord, TriageReport, Usage
 from app.runbooks.model import Runbook
 from app.slack.poster import SlackPostError
+from app.slack.progress_lines import reasoning_line
 from app.slack.texts import text
 from app.worker.deps import WorkerDeps
 from app.worker.followup import earlier_findings, followup_report
@@ -52,7 +53,7 @@ def answer(
         record.report = _without_model(job, runbook, earlier, language, record)
         return
     explain = reached and deps.model_runs == "explain"
-    progress.show("agent", text("reasoning", language))
+    progress.show("agent", reasoning_line(language))
     context = earlier_findings(earlier) if earlier else ""
     prompt = investigation_prompt(
         job, runbook, [*record.probes, *record.evidence], _thread_so_far(job, deps), earlier=context, language=language,

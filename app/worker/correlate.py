@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.alerts import alert_key
+from app.config import setting_default
 from app.models import Job, JobKind
 from app.runbooks.catalog import Catalog, extract_fields
 from app.runbooks.model import Runbook
@@ -45,10 +46,10 @@ class Correlation:
         archive_url: Base of links to Slack threads (``https://WORKSPACE.slack.com/archives``).
     """
 
-    repeat_window: float = 3600.0
-    storm_window: float = 300.0
-    storm_threshold: int = 2
-    archive_url: str = "https://slack.com/archives"
+    repeat_window: float = setting_default("repeat_window_seconds")
+    storm_window: float = setting_default("storm_window_seconds")
+    storm_threshold: int = setting_default("storm_threshold")
+    archive_url: str = setting_default("slack_archive_url")
 
 
 @dataclass(frozen=True)

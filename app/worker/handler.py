@@ -16,11 +16,12 @@ from app.actions.wiring import approval_deps, executor_deps
 from app.agent.budget import Budget
 from app.agent.models import model_from_spec
 from app.coldstart import ColdStart
-from app.config import Settings, load_secret
+from app.config import Settings
 from app.models import Job, TriageRecord
 from app.redacted import install_log_redaction
 from app.runbooks.catalog import Catalog
 from app.runbooks.sources import source_from_spec
+from app.secret_reader import SecretReader, secret_reader
 from app.slack.poster import Poster, SlackPoster
 from app.storage.actions import action_store_from_settings
 from app.storage.claim_stores import claims_from_settings
@@ -77,31 +78,35 @@ def build_worker(
     slack_client: WebClient | None = None,
     store: TriageStore | None = None,
     claims: ClaimStore | None = None,
+    secrets: SecretReader | None = None,
 ) -> Worker:
-    """Compose the worker from settings; clients can be passed in instead."""
+    """Compose the worker from settings; clients, and the one secret reader, can be passed in instead."""
+    secrets = secrets or secret_reader(settings)
     if slack_client is None:
-        token = load_secret(settings, settings.slack_secret_name, required=("bot_token",))["bot_token"]
+        token = secrets.value(settings.slack_secret_name, "bot_token")
         slack_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
     model_from_spec(settings.model, settings)  # fail at cold start on a bad spec, not on the first alert
-    deps = worker_deps(settings, slack=SlackPoster(slack_client), store=store or store_from_settings(settings))
+    deps = worker_deps(settings, slack=SlackPoster(slack_client), store=store or store_from_settings(settings),
+                       secrets=secrets)
     deps.claims = claims or claims_from_settings(settings)
     if deps.actions is not None:
         actions, poster = deps.actions, deps.slack
 
         def local() -> ExecutorDeps:  # built when an approval first needs it
-            return executor_deps(settings, catalog=deps.catalog, reads=deps.tools, store=actions, slack=poster)
+            return executor_deps(settings, catalog=deps.catalog, reads=deps.tools, store=actions, slack=poster,
+                                 secrets=secrets)
 
         deps.approvals = approval_deps(settings, client=slack_client, store=actions, slack=poster, local=local)
     return Worker(deps)
 
 
-def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> WorkerDeps:
-    """The investigation's dependencies from settings, around a given poster and store."""
+def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore, secrets: SecretReader) -> WorkerDeps:
+    """The investigation's dependencies from settings, around a given poster, store and secret reader."""
     return WorkerDeps(
-        source=source_from_spec(settings.runbooks, settings),
+        source=source_from_spec(settings.runbooks, settings, secrets),
         slack=slack,
         store=store,
-        tools=worker_tools(settings),
+        tools=worker_tools(settings, secrets),
         model=partial(model_from_spec, settings.model, settings),  # a fresh model per investigation
         model_spec=settings.model,
         tiebreak=settings.runbook_tiebreak,
@@ -116,13 +121,13 @@ def worker_deps(settings: Settings, *, slack: Poster, store: TriageStore) -> Wor
     )
 
 
-def worker_tools(settings: Settings) -> Callable[[Catalog], ToolRegistry]:
+def worker_tools(settings: Settings, secrets: SecretReader) -> Callable[[Catalog], ToolRegistry]:
     """The read-only tools of an investigation for a catalog; clients and the MCP server are built once.
 
     They are built in a thread from here on (``Prepared``), so that a cold start posts its progress message
     without waiting for them; the first investigation waits for the build, and fails with its error.
     """
-    prepared = Prepared(partial(_shared_tools, settings), "tools")
+    prepared = Prepared(partial(_shared_tools, settings, secrets), "tools")
 
     def tools(catalog: Catalog) -> ToolRegistry:
         jobs_api, investigation = prepared.get()
@@ -132,9 +137,9 @@ def worker_tools(settings: Settings) -> Callable[[Catalog], ToolRegistry]:
     return tools
 
 
-def _shared_tools(settings: Settings) -> tuple[list[AgentTool], list[ToolSet]]:
+def _shared_tools(settings: Settings, secrets: SecretReader) -> tuple[list[AgentTool], list[ToolSet]]:
     """The jobs API's tools (the in-process MCP server) and the Cloud Logging, AWS and GitHub tool sets."""
-    return jobs_api_tools(settings), investigation_tools(settings)
+    return jobs_api_tools(settings, secrets), investigation_tools(settings, secrets)
 
 
 def correlation_settings(settings: Settings) -> Correlation:

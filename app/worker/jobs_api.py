@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app.config import ConfigError, Settings, load_secret
+from app.config import ConfigError, Settings
 
 if TYPE_CHECKING:
     import httpx
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from fastmcp import FastMCP
     from strands.types.tools import AgentTool
 
+    from app.secret_reader import SecretReader
     from tools.system import ToolSystem
 
 
@@ -48,8 +49,10 @@ def jobs_api_system(settings: Settings) -> ToolSystem | None:
     return system_of(configured_spec(settings), settings.jobs_api_extra_operations)
 
 
-def server_from_settings(settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None) -> FastMCP:
-    """The jobs API server from ``AIOPS_JOBS_API_*``; the token comes from the secret, fetched here once.
+def server_from_settings(
+    settings: Settings, secrets: SecretReader, *, transport: httpx2.AsyncBaseTransport | None = None
+) -> FastMCP:
+    """The jobs API server from ``AIOPS_JOBS_API_*``; the token comes from the secret, read through ``secrets``.
 
     Raises:
         ConfigError: No spec is configured, the spec or the secret cannot be loaded, no base URL is known, or an
@@ -62,7 +65,7 @@ def server_from_settings(settings: Settings, *, transport: httpx2.AsyncBaseTrans
 
     if not settings.jobs_api_spec:
         raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
-    secret = load_secret(settings, settings.jobs_api_secret_name, required=("token",))
+    secret = secrets.values(settings.jobs_api_secret_name, required=("token",))
     with httpx.Client(headers=auth_headers(secret), timeout=HTTP_TIMEOUT_SECONDS) as authed:
         own = settings.jobs_api_base_url and same_origin(settings.jobs_api_spec, settings.jobs_api_base_url)
         spec = configured_spec(settings, http=authed if own else None)  # the key stays on its host
@@ -78,7 +81,7 @@ def server_from_settings(settings: Settings, *, transport: httpx2.AsyncBaseTrans
         raise ConfigError(str(exc)) from exc
 
 
-def jobs_api_tools(settings: Settings) -> list[AgentTool]:
+def jobs_api_tools(settings: Settings, secrets: SecretReader) -> list[AgentTool]:
     """The jobs API's tools for the agent and the evidence steps, served in process; none without a spec.
 
     Raises:
@@ -88,5 +91,5 @@ def jobs_api_tools(settings: Settings) -> list[AgentTool]:
         return []
     from tools.openapi_mcp import start_in_process
 
-    client = start_in_process(server_from_settings(settings))
+    client = start_in_process(server_from_settings(settings, secrets))
     return list(client.list_tools_sync())

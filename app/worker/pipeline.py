@@ -15,13 +15,13 @@ from app.runbooks.model import EvidenceSpec, Runbook
 from app.runbooks.tiebreak import select_runbook
 from app.slack import render
 from app.slack.live import LiveStatus
-from app.slack.texts import text
+from app.slack.progress_lines import continuing_line, route_line, runbook_line, step_line, verdict_line
 from app.worker.answer import answer
 from app.worker.cost import estimate_cost
 from app.worker.deps import WorkerDeps
 from app.worker.evidence import collect_evidence
 from app.worker.followup import earlier_record
-from app.worker.progress import Progress, runbook_line, step_line, verdict_line
+from app.worker.progress import Progress
 from app.worker.route import find_route
 from app.worker.threads import run_steps
 from app.worker.verdicts import runbook_verdict, stored
@@ -79,7 +79,7 @@ def _run(
     record.notes += _catalog_notes(catalog)
     if earlier is not None:
         record.follows = earlier.id
-        progress.show("earlier", text("continuing", progress.language, ref=earlier.id))
+        progress.show("earlier", continuing_line(earlier.id, progress.language))
     if runbook is not None:
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link
     registry = deps.tools(catalog)
@@ -130,7 +130,7 @@ def _routed(
     route = find_route(job.alert, catalog, registry, timeout=deps.evidence_timeout, refuse=registry.refusal)
     record.probes, record.route = stored(route.probes), route.line()
     if record.route:
-        progress.show("route", f"🧭 {render.escape(record.route)}")
+        progress.show("route", route_line(record.route))
     if route.runbook is not None:
         runbook = route.runbook
         record.runbook_id, record.runbook_title, record.runbook_link = runbook.id, runbook.title, runbook.link

@@ -14,15 +14,10 @@ import time
 from collections.abc import Callable
 
 from app.language import Language
-from app.models import EvidenceResult, Verdict
-from app.runbooks.model import EvidenceSpec, Runbook
-from app.slack.render import escape, progress_text
-from app.slack.texts import text
+from app.slack.render import progress_text
 
 logger = logging.getLogger(__name__)
 
-_ICONS = {"ok": "✓", "skipped": "–", "error": "✗", "blocked": "⛔", "timeout": "⌛"}
-SUMMARY_CHARS = 100
 Labels = Callable[[str], str]
 """Tool name → what people call the system it reads (``ToolRegistry.label``: each tool set declares its label)."""
 
@@ -124,34 +119,3 @@ class Progress:
             with self._changed:
                 self._sending = False
                 self._changed.notify_all()
-
-
-def runbook_line(runbook: Runbook | None, language: Language) -> str:
-    """The matched runbook, or that none matched."""
-    if runbook is None:
-        return text("no_runbook", language)
-    return text("runbook", language, id=runbook.id, title=escape(runbook.title))
-
-
-def verdict_line(verdict: Verdict, language: Language) -> str:
-    """The runbook's verdict, or that none of its cases held."""
-    word = text(f"decision_{verdict.decision.value}", language)
-    if verdict.case is None:
-        return text("verdict_none", language)
-    return text("verdict", language, decision=word, step=escape(verdict.step))
-
-
-def step_line(step: EvidenceSpec, result: EvidenceResult | None, language: Language, label: str = "") -> str:
-    """A step while it runs (``… querying Cloud Logging``) or once done (``✓ jobs API: job 1 SUCCEEDED``).
-
-    ``label`` names the system the step's tool reads (its tool set's label); the tool's name without one.
-    """
-    label = label or step.tool
-    if result is None:
-        return text("querying", language, label=label, step=escape(step.id))
-    detail = " ".join((result.output if result.status == "ok" else result.error).split())
-    if len(detail) > SUMMARY_CHARS:
-        detail = detail[: SUMMARY_CHARS - 1] + "…"
-    icon = _ICONS.get(result.status, "?")
-    return f"{icon} {label} ({escape(step.id)})" + (f": {escape(detail)}" if detail else "")
-

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.config import setting_default
 from app.models import Job, Usage
 from app.storage.claims import ClaimStore, Spend
 from app.worker.cost import Prices, estimate_cost
@@ -23,10 +24,10 @@ logger = logging.getLogger(__name__)
 class SpendLimits:
     """Daily limits (0: none): ``AIOPS_DAILY_BUDGET_*`` per workspace, ``AIOPS_CHANNEL_DAILY_BUDGET_*`` per channel."""
 
-    tokens: int = 0
-    usd: float = 0.0
-    channel_tokens: int = 0
-    channel_usd: float = 0.0
+    tokens: int = setting_default("daily_budget_tokens")
+    usd: float = setting_default("daily_budget_usd")
+    channel_tokens: int = setting_default("channel_daily_budget_tokens")
+    channel_usd: float = setting_default("channel_daily_budget_usd")
 
     def workspace(self) -> Spend:
         """The workspace's limits."""

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from app.config import ConfigError, Settings, load_secret, load_secret_document
+from app.config import ConfigError, Settings
 from app.worker.jobs_api import jobs_api_system
 from tools.registry import ToolSet
 from tools.system import ToolSystem
@@ -20,31 +20,35 @@ from tools.system import ToolSystem
 if TYPE_CHECKING:
     import boto3
 
+    from app.secret_reader import SecretReader
+
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
 def investigation_tools(
-    settings: Settings, *, aws_session: Callable[[], boto3.session.Session] | None = None
+    settings: Settings, secrets: SecretReader, *, aws_session: Callable[[], boto3.session.Session] | None = None
 ) -> list[ToolSet]:
-    """The configured systems' tool sets; ``aws_session`` replaces the default ``boto3.Session`` factory.
+    """The configured systems' tool sets, their secrets read through ``secrets``.
+
+    ``aws_session`` replaces the default ``boto3.Session`` factory.
 
     Raises:
         ConfigError: A setting is invalid, or a secret is missing or unusable.
     """
     sets: list[ToolSet] = []
     if settings.google_project:
-        sets.append(_cloud_logging(settings))
+        sets.append(_cloud_logging(settings, secrets))
     if settings.aws_read_services:
         sets.append(_aws(settings, aws_session))
     if settings.github_repos:
-        sets.append(_github(settings))
+        sets.append(_github(settings, secrets))
     return sets
 
 
-def _cloud_logging(settings: Settings) -> ToolSet:
+def _cloud_logging(settings: Settings, secrets: SecretReader) -> ToolSet:
     from tools.cloud_logging import CredentialsError, cloud_logging_tools, google_credentials, logging_client
 
-    document = load_secret_document(settings, settings.google_secret_name)
+    document = secrets.document(settings.google_secret_name)
     try:
         credentials = google_credentials(document)
     except CredentialsError as exc:
@@ -71,13 +75,13 @@ def _aws(settings: Settings, session: Callable[[], Any] | None) -> ToolSet:
     return aws_tools(clients, policy)
 
 
-def _github(settings: Settings) -> ToolSet:
+def _github(settings: Settings, secrets: SecretReader) -> ToolSet:
     from tools.github import github_client, github_tools
 
     bad = [repo for repo in settings.github_repos if not _REPO.match(repo)]
     if bad:
         raise ConfigError(f"AIOPS_GITHUB_REPOS: {', '.join(bad)} is not OWNER/REPO")
-    token = load_secret(settings, settings.github_secret_name, required=("token",))["token"]
+    token = secrets.current(settings.github_secret_name, "token")  # asked again on each request
     client = github_client(token, settings.github_api_url, timeout=settings.evidence_timeout_seconds)
     return github_tools(client, settings.github_repos)
 

@@ -24,6 +24,7 @@ from app.runbooks.catalog import load_catalog
 from app.runbooks.github import GitHubLocation, GitHubSource, github_client, github_source, parse_github_spec
 from app.runbooks.source import SourceError
 from app.runbooks.sources import source_from_spec
+from app.secret_reader import secret_reader
 
 TOKEN = "ghp-runbooks-token"  # the fake's token
 SPEC = "github:acme/ops@main:runbooks"
@@ -60,7 +61,8 @@ def settings(fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def source(settings: Settings, spec: str = SPEC, cache: CatalogCache | None = None) -> GitHubSource:
-    return GitHubSource(parse_github_spec(spec), github_client(settings), cache or CatalogCache(None))
+    client = github_client(settings, secret_reader(settings))
+    return GitHubSource(parse_github_spec(spec), client, cache or CatalogCache(None))
 
 
 def paths(fake: FakeGitHub, since: int = 0) -> list[str]:
@@ -112,10 +114,11 @@ def test_an_unchanged_ref_costs_one_conditional_request_answered_304(fake: FakeG
 
 
 def test_the_disk_cache_serves_a_new_source_with_one_request(fake: FakeGitHub, settings: Settings) -> None:
-    first = github_source(SPEC, settings).fetch()
+    first = github_source(SPEC, settings, secret_reader(settings)).fetch()
     before = len(fake.requests)
 
-    again = github_source(SPEC, settings).fetch()  # a new process: fresh client and memory, same state folder
+    # a new process: fresh client and memory, same state folder
+    again = github_source(SPEC, settings, secret_reader(settings)).fetch()
 
     assert again.files == first.files
     assert paths(fake, before) == ["/repos/acme/ops/commits/main"]
@@ -156,10 +159,10 @@ def test_outage_uses_the_last_good_catalog_and_says_so(fake: FakeGitHub, setting
 
 
 def test_outage_after_a_restart_uses_the_disk_cache(fake: FakeGitHub, settings: Settings) -> None:
-    github_source(SPEC, settings).fetch()
+    github_source(SPEC, settings, secret_reader(settings)).fetch()
     fake.down = True
 
-    snapshot = github_source(SPEC, settings).fetch()
+    snapshot = github_source(SPEC, settings, secret_reader(settings)).fetch()
 
     assert len(snapshot.files) == 3
     assert "Runbooks could not be loaded from GitHub" in snapshot.note
@@ -227,13 +230,13 @@ def test_invalid_runbooks_in_the_repository_are_problems(fake: FakeGitHub, setti
     fake.push("acme/ops", {"runbooks/ok.md": runbook("ok-1", "Fine"), "runbooks/bad.md": "---\nid: [x\n---\n",
                            "runbooks/latin1.md": "---\nid: l\ntitle: caf\xe9\n---\n".encode("latin-1")})
 
-    catalog = load_catalog(github_source(SPEC, settings))
+    catalog = load_catalog(github_source(SPEC, settings, secret_reader(settings)))
 
     assert [rb.id for rb in catalog.runbooks] == ["ok-1"]
     assert [(p.path, p.line) for p in catalog.problems] == [("bad.md", 2), ("latin1.md", None)]
     assert catalog.problems[1].message.startswith("not UTF-8 text")
     fake.down = True
-    again = load_catalog(github_source(SPEC, settings))  # after a restart, from the disk cache
+    again = load_catalog(github_source(SPEC, settings, secret_reader(settings)))  # after a restart, from the disk cache
     assert [rb.id for rb in again.runbooks] == ["ok-1"]
     assert again.problems == catalog.problems
     assert again.note.startswith("Runbooks could not be loaded from GitHub (HTTP 503")
@@ -261,12 +264,12 @@ def test_a_malformed_spec_is_refused(spec: str) -> None:
 def test_source_from_spec_reads_the_token_secret(
     fake: FakeGitHub, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert len(source_from_spec(SPEC, settings).fetch().files) == 3
+    assert len(source_from_spec(SPEC, settings, secret_reader(settings)).fetch().files) == 3
     assert fake.requests[0].headers["authorization"] == f"token {TOKEN}"
 
     monkeypatch.delenv("AIOPS_SECRET_GITHUB")
     with pytest.raises(ConfigError, match="AIOPS_SECRET_GITHUB"):
-        source_from_spec(SPEC, settings)
+        source_from_spec(SPEC, settings, secret_reader(settings))
 
 
 def test_an_unwritable_cache_folder_only_costs_requests(

@@ -12,6 +12,7 @@ import yaml
 
 from app.config import ConfigError, Settings
 from app.fakes.jobs_api import SAMPLE_SPEC, FakeJobsAPI
+from app.secret_reader import secret_reader
 from app.worker.jobs_api import server_from_settings
 from tools.openapi_mcp import start_in_process
 from tools.registry import ToolRegistry
@@ -38,7 +39,7 @@ def key_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_key_goes_in_its_header_to_the_spec_and_every_call(api: FakeJobsAPI) -> None:
     settings = Settings(jobs_api_spec=f"{api.url}/openapi.json", jobs_api_base_url=api.url)
 
-    client = start_in_process(server_from_settings(settings))
+    client = start_in_process(server_from_settings(settings, secret_reader(settings)))
     try:
         registry = ToolRegistry(client.list_tools_sync(), result_max_chars=8000)
         outcome = asyncio.run(registry.call("jobs_get_job", {"job_id": "16852935"}))
@@ -59,5 +60,5 @@ def test_a_spec_on_another_origin_is_fetched_without_the_key(api: FakeJobsAPI) -
                      api_key_header="X-API-Key") as elsewhere:
         settings = Settings(jobs_api_spec=f"{elsewhere.url}/openapi.json", jobs_api_base_url=api.url)
         with pytest.raises(ConfigError, match="cannot fetch OpenAPI spec .*401"):
-            server_from_settings(settings)
+            server_from_settings(settings, secret_reader(settings))
         assert "x-api-key" not in elsewhere.requests[-1].headers

@@ -19,6 +19,7 @@ from fastmcp import Client
 
 from app.config import ConfigError, Settings
 from app.fakes.jobs_api import DEFAULT_TOKEN, SAMPLE_SPEC, FakeJobsAPI
+from app.secret_reader import secret_reader
 from app.worker.jobs_api import server_from_settings
 from tools.openapi_mcp import SpecError, api_client, build_server, load_spec, operations
 
@@ -32,6 +33,8 @@ READ_TOOLS = {
     "jobs_get_queue",
 }
 MUTATING = {"jobs_cancel_job": "POST", "jobs_retry_job": "POST", "jobs_delete_job": "DELETE"}
+
+LOCAL_SECRETS = secret_reader(Settings())  # AIOPS_SECRET_* variables, read when a secret is asked for
 
 
 def tool_names(server: object) -> dict[str, str]:
@@ -141,7 +144,7 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_settings_without_a_spec_are_refused() -> None:
     with pytest.raises(ConfigError, match="no jobs API spec configured: set AIOPS_JOBS_API_SPEC"):
-        server_from_settings(Settings())
+        server_from_settings(Settings(), secret_reader(Settings()))
 
 
 @pytest.mark.usefixtures("no_secret")
@@ -149,7 +152,7 @@ def test_a_missing_token_secret_is_named() -> None:
     settings = Settings(jobs_api_spec=str(SAMPLE_SPEC), jobs_api_base_url="http://127.0.0.1:9")
 
     with pytest.raises(ConfigError, match="secret 'aiops/jobs-api' not found: set AIOPS_SECRET_JOBS_API"):
-        server_from_settings(settings)
+        server_from_settings(settings, secret_reader(settings))
 
 
 def test_a_secret_without_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,15 +160,16 @@ def test_a_secret_without_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
     settings = Settings(jobs_api_spec=str(SAMPLE_SPEC), jobs_api_base_url="http://127.0.0.1:9")
 
     with pytest.raises(ConfigError, match="lacks token"):
-        server_from_settings(settings)
+        server_from_settings(settings, secret_reader(settings))
 
 
 @pytest.mark.usefixtures("secret")
 def test_a_bad_spec_or_extra_operation_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read OpenAPI spec"):
-        server_from_settings(Settings(jobs_api_spec=str(tmp_path / "none.yaml")))
+        server_from_settings(Settings(jobs_api_spec=str(tmp_path / "none.yaml")), LOCAL_SECRETS)
     with pytest.raises(ConfigError, match="extra operations not in the spec: nope"):
-        server_from_settings(Settings(jobs_api_spec=str(SAMPLE_SPEC), jobs_api_extra_operations=("nope",)))
+        settings = Settings(jobs_api_spec=str(SAMPLE_SPEC), jobs_api_extra_operations=("nope",))
+        server_from_settings(settings, LOCAL_SECRETS)
 
 
 @pytest.mark.usefixtures("secret")
@@ -175,9 +179,9 @@ def test_the_base_url_defaults_to_the_spec_server_and_is_required_without_one(tm
     bare = tmp_path / "bare.yaml"
     bare.write_text(yaml.safe_dump(spec), encoding="utf-8")
 
-    assert set(tool_names(server_from_settings(Settings(jobs_api_spec=str(SAMPLE_SPEC))))) == READ_TOOLS
+    assert set(tool_names(server_from_settings(Settings(jobs_api_spec=str(SAMPLE_SPEC)), LOCAL_SECRETS))) == READ_TOOLS
     with pytest.raises(ConfigError, match="no jobs API base URL: set AIOPS_JOBS_API_BASE_URL"):
-        server_from_settings(Settings(jobs_api_spec=str(bare)))
+        server_from_settings(Settings(jobs_api_spec=str(bare)), LOCAL_SECRETS)
 
 
 def test_extra_operations_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,6 +23,7 @@ from app.config import Settings
 from app.fakes.aws import seed_aws
 from app.fakes.slack_api import FakeSlackAPI
 from app.runbooks.source import FolderSource
+from app.secret_reader import secret_reader
 from app.storage.triage import SQLiteTriageStore
 from app.worker.handler import default_tools
 from app.worker.pipeline import investigate
@@ -94,7 +95,8 @@ def runbooks(tmp_path: Path) -> FolderSource:
 def aws_tools_from_settings() -> Any:
     services = ("ecs", "lambda", "sqs", "stepfunctions", "cloudwatch", "logs", "secretsmanager", "ssm")
     settings = Settings(aws_read_services=services, aws_region=REGION)
-    return partial(default_tools, result_max_chars=8000, investigation=investigation_tools(settings))
+    tools = investigation_tools(settings, secret_reader(settings))
+    return partial(default_tools, result_max_chars=8000, investigation=tools)
 
 
 def account_state(world: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from app.config import ConfigError, Settings
 from app.fakes.cloud_logging import FakeCloudLogging
 from app.fakes.github_api import FakeGitHub
 from app.runbooks.catalog import load_catalog
+from app.secret_reader import secret_reader
 from app.slack.poster import MemoryPoster
 from app.storage.triage import SQLiteTriageStore
 from app.worker.handler import worker_deps
@@ -51,15 +52,16 @@ def configured(logging_api: FakeCloudLogging, github: FakeGitHub, tmp_path: Path
 
 
 def test_nothing_configured_means_no_extra_tools() -> None:
-    assert investigation_tools(Settings()) == []
+    assert investigation_tools(Settings(), secret_reader(Settings())) == []
 
 
 def test_configured_systems_give_their_tools_once_per_cold_start(
     systems: tuple[FakeCloudLogging, FakeGitHub], tmp_path: Path
 ) -> None:
     logging_api, github = systems
-    deps = worker_deps(configured(logging_api, github, tmp_path), slack=MemoryPoster(),
-                       store=SQLiteTriageStore(tmp_path / "t.db"))
+    settings = configured(logging_api, github, tmp_path)
+    deps = worker_deps(settings, slack=MemoryPoster(), store=SQLiteTriageStore(tmp_path / "t.db"),
+                       secrets=secret_reader(settings))
     catalog = load_catalog(deps.source)
 
     first, second = deps.tools(catalog), deps.tools(catalog)
@@ -95,4 +97,5 @@ def test_bad_settings_and_secrets_fail_the_cold_start(
     monkeypatch.setenv("AIOPS_SECRET_USER", json.dumps({"type": "authorized_user", "refresh_token": "r"}))
 
     with pytest.raises(ConfigError, match=message):
-        investigation_tools(configured(*systems, tmp_path, **changes))
+        settings = configured(*systems, tmp_path, **changes)
+        investigation_tools(settings, secret_reader(settings))

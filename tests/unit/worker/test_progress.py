@@ -1,13 +1,12 @@
-"""The progress message: keyed lines, at most one send per interval, nothing sent after stop."""
+"""The progress message: keyed lines, at most one send per interval, nothing sent after stop (its lines:
+tests/unit/slack/test_progress_lines.py)."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from app.models import EvidenceResult
-from app.runbooks.model import EvidenceSpec, Runbook
-from app.worker.progress import Progress, runbook_line, step_line
+from app.worker.progress import Progress
 
 
 class Recorder:
@@ -115,30 +114,3 @@ def test_a_failed_first_send_does_not_raise_in_the_caller() -> None:
 
     progress.stop()
     assert (progress.sent, progress.failed) == (0, 1)
-
-
-def test_step_lines_while_running_and_when_done() -> None:
-    step = EvidenceSpec(id="job", tool="jobs_get_job", args={})
-    ok = EvidenceResult(step_id="job", tool="jobs_get_job", status="ok", output="job 16852935 SUCCEEDED\n" + "x" * 300)
-    skipped = EvidenceResult(step_id="job", tool="jobs_get_job", status="skipped",
-                             error="skipped: the alert has no job_id")
-
-    assert step_line(step, None, "en", "jobs API") == "… querying jobs API (job)"
-    assert step_line(step, None, "ja", "jobs API") == "… jobs API を照会中 (job)"
-    done = step_line(step, ok, "en", "jobs API")
-    assert done.startswith("✓ jobs API (job): job 16852935 SUCCEEDED x")
-    assert done.endswith("…") and len(done) < 130
-    assert step_line(step, skipped, "en", "jobs API") == "– jobs API (job): skipped: the alert has no job_id"
-    assert step_line(step, None, "en") == "… querying jobs_get_job (job)"  # a tool set without a label
-
-
-def test_step_output_is_escaped() -> None:
-    step = EvidenceSpec(id="q", tool="cloud_logging_query", args={})
-    result = EvidenceResult(step_id="q", tool="cloud_logging_query", status="error", error="<!channel> & bad")
-    assert step_line(step, result, "en", "Cloud Logging") == "✗ Cloud Logging (q): &lt;!channel&gt; &amp; bad"
-
-
-def test_runbook_line() -> None:
-    runbook = Runbook(id="jobs-004", title="Job <ok> & done")
-    assert runbook_line(runbook, "en") == "📖 runbook jobs-004 — Job &lt;ok&gt; &amp; done"
-    assert runbook_line(None, "ja") == "📖 一致する Runbook はありません"

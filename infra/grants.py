@@ -109,7 +109,8 @@ def deployed_scope(config: DeployConfig) -> DeployedScope:
     """What the configured deployment lets the worker read and the executor write, for ``runbooks check``."""
     from infra.write_scope import write_refusal  # it builds on this module's grants
 
-    chosen = {"jobs_api_spec": config.jobs_api_spec, "google_project": config.google_project,
+    jobs_api = config.jobs_api_spec or any(api.name == "jobs" for api in config.apis)
+    chosen = {"jobs_api_spec": jobs_api, "google_project": config.google_project,
               "github_repos": config.github_repos}
     return DeployedScope(
         actions=granted_actions(config.investigation), log_groups=config.investigation.log_groups,

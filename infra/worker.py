@@ -60,7 +60,7 @@ class Worker(Construct):
         self.alarm = self._alarm()
 
     def _grant(self, config: DeployConfig, state: BotState) -> None:
-        own_secrets = state.secrets.arns(*WORKER_CREDENTIALS)
+        own_secrets = state.secrets.arns(*WORKER_CREDENTIALS, *(api.credential for api in config.apis))
         self.bot.allow(
             allow("ReadOwnSecrets", SECRET_READ, own_secrets),
             allow("WriteTriageRecords", TRIAGE_ACTIONS, [state.tables.triage.table_arn]),

@@ -103,9 +103,6 @@ def tool_systems(settings: Settings, secrets: SecretReader | None = None) -> lis
 
 def builtin_systems() -> list[ToolSystem]:
     """The tool systems whose names are fixed: the runbooks', Cloud Logging's, AWS's and GitHub's."""
-    from tools.aws_policy import SYSTEM as AWS
-    from tools.cloud_logging import SYSTEM as CLOUD_LOGGING
-    from tools.github import SYSTEM as GITHUB
-    from tools.runbooks import SYSTEM as RUNBOOKS
+    from tools.system import JOBS_API, declared
 
-    return [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB]
+    return [system for system in declared() if system != JOBS_API]

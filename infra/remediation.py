@@ -17,7 +17,7 @@ from app.runbooks.catalog import parse_snapshot
 from app.runbooks.source import FolderSource
 from infra.config import DeployConfigError, InvestigationScope
 from infra.investigation import TEMPLATE
-from infra.write_scope import SCOPED, service_refusal, snake
+from infra.write_scope import SCOPED, resource_access, service_refusal, snake
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def _grant(runbook: str, action: str, service: str, operation: str, scope: Inves
     reason = service_refusal(service, operation, scope)
     if reason is not None:
         raise DeployConfigError(f"runbook {runbook}, action {action}: {reason}")
-    access, field = SCOPED[service]
+    access, field = resource_access(service, operation), SCOPED[service][1]
     model = botocore.session.get_session().get_service_model(service)
     by_python_name = {snake(name): name for name in model.operation_names}
     prefix = str(model.metadata.get("signingName") or model.endpoint_prefix)

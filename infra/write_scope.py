@@ -14,7 +14,7 @@ import botocore.session
 
 from app.runbooks.scope import may_match
 from infra.config import InvestigationScope
-from infra.grants import ECS_SERVICES, EXECUTIONS, FUNCTIONS, QUEUES, ReadAccess
+from infra.grants import ECS_SERVICES, ECS_TASKS, EXECUTIONS, FUNCTIONS, QUEUES, STATE_MACHINES, ReadAccess
 
 SCOPED: dict[str, tuple[ReadAccess, str]] = {
     "ecs": (ECS_SERVICES, "ecs_clusters"),
@@ -22,8 +22,20 @@ SCOPED: dict[str, tuple[ReadAccess, str]] = {
     "sqs": (QUEUES, "sqs_queues"),
     "stepfunctions": (EXECUTIONS, "state_machines"),
 }
+# Operations whose IAM resource is not the service's usual one: a task, not a service; a state machine, not an
+# execution. The scope's names are the same (the cluster, the state machine).
+OPERATION_RESOURCES: dict[tuple[str, str], ReadAccess] = {
+    ("ecs", "stop_task"): ECS_TASKS,
+    ("stepfunctions", "start_execution"): STATE_MACHINES,
+    ("stepfunctions", "start_sync_execution"): STATE_MACHINES,
+}
 # the parameter naming the scoped resource of a call (ECS calls name their cluster in ``cluster``)
 RESOURCE_PARAMS = {"lambda": "FunctionName", "sqs": "QueueUrl", "stepfunctions": "executionArn"}
+
+
+def resource_access(service: str, operation: str) -> ReadAccess:
+    """How the ARNs of ``service.operation``'s resources are written, from the scope's names."""
+    return OPERATION_RESOURCES.get((service, operation), SCOPED[service][0])
 
 
 def write_refusal(service: str, operation: str, params: Mapping[str, Any], scope: InvestigationScope) -> str | None:
@@ -62,6 +74,9 @@ def _resource_name(service: str, params: Mapping[str, Any]) -> str | None:
     """The scoped name the call's parameters touch (an ECS cluster, function, queue or state machine)."""
     if service == "ecs":
         return str(params.get("cluster") or "default").rsplit("/", 1)[-1]  # ECS's own default cluster
+    machine = params.get("stateMachineArn") if service == "stepfunctions" else None
+    if isinstance(machine, str) and machine:
+        return machine.split(":")[-1]  # arn:…:stateMachine:MACHINE
     value = params.get(RESOURCE_PARAMS.get(service, ""))
     if not isinstance(value, str) or not value:
         return None

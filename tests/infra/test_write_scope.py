@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from infra.config import InvestigationScope
-from infra.write_scope import write_refusal
+from infra.write_scope import resource_access, write_refusal
 
 SCOPE = InvestigationScope(ecs_clusters=("jobs",), lambda_functions=("jobs-*",), sqs_queues=("jobs-dlq",),
                            state_machines=("jobs-*",))
@@ -49,3 +49,27 @@ def test_calls_the_role_would_not_allow_say_why(service: str, operation: str, pa
 def test_a_service_with_no_names_in_the_scope_is_outside_it() -> None:
     assert write_refusal("sqs", "purge_queue", {}, InvestigationScope()) == \
         "sqs.purge_queue is outside the investigation scope (sqs_queues is empty)"
+
+
+@pytest.mark.parametrize(("service", "operation", "resource"), [
+    ("ecs", "update_service", "arn:aws:ecs:us-east-1:123456789012:service/jobs/*"),
+    ("ecs", "stop_task", "arn:aws:ecs:us-east-1:123456789012:task/jobs/*"),
+    ("stepfunctions", "redrive_execution", "arn:aws:states:us-east-1:123456789012:execution:jobs-*:*"),
+    ("stepfunctions", "start_execution", "arn:aws:states:us-east-1:123456789012:stateMachine:jobs-*"),
+])
+def test_each_operation_is_granted_on_the_resource_iam_checks_it_against(
+    service: str, operation: str, resource: str
+) -> None:
+    access = resource_access(service, operation)
+    names = SCOPE.ecs_clusters if service == "ecs" else SCOPE.state_machines
+
+    assert [access.arn(name, ("aws", "us-east-1", "123456789012")) for name in names] == [resource]
+
+
+def test_a_start_execution_names_its_state_machine() -> None:
+    inside = {"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:jobs-nightly"}
+    outside = {"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:payroll"}
+
+    assert write_refusal("stepfunctions", "start_execution", inside, SCOPE) is None
+    assert "payroll, which state_machines does not cover" in str(write_refusal("stepfunctions", "start_execution",
+                                                                              outside, SCOPE))

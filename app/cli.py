@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     runbooks.add_argument("--batch", metavar="FILE", help="match: one alert text a line (- for stdin), JSON lines out")
     runbooks.add_argument("--json", action="store_true")
     runbooks.add_argument("--deploy-config", metavar="FILE", type=Path,
-                          help="check: also report the evidence steps this deployment's scope would refuse")
+                          help="check: also report the evidence steps, probes and actions this deployment would refuse")
     runbooks.set_defaults(run=_runbooks)
     evals = commands.add_parser("eval", help="run evaluation scenarios and print a score table")
     evals.add_argument("dir", metavar="DIR", type=Path)

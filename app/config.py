@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.api_settings import ApiSettings
+
 
 class ConfigError(Exception):
     """A setting or a secret is missing or malformed."""
@@ -96,6 +98,9 @@ class Settings(BaseSettings):
     )
     jobs_api_extra_operations: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="Operation ids exposed beyond GET (comma-separated); empty: read-only."
+    )
+    apis: tuple[ApiSettings, ...] = Field(
+        default=(), description="More OpenAPI-described APIs (JSON list of {name, spec, prefix, base_url, ...})."
     )
     # Cloud Logging, AWS and GitHub tools
     google_project: str = Field(

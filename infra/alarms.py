@@ -11,6 +11,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from app.ingress.telemetry import SERVICE as INGRESS_SERVICE
 from app.worker.telemetry import NAMESPACE, SERVICE
 from infra.config import DeployConfig
 
@@ -47,6 +48,10 @@ class BotAlarms(Construct):
                         ingress.metric_duration(period=PERIOD, statistic="p99"), limits.ingress_p99_ms),
             self._alarm("WorkerSlow", "An investigation ran close to the worker's timeout",
                         worker.metric_duration(period=PERIOD, statistic="Maximum"), worst_ms),
+            self._alarm("HandoffFailures", "The ingress could not start the worker on a job (Slack retries an "
+                        "event three times, then gives up)",
+                        cloudwatch.Metric(namespace=NAMESPACE, metric_name="HandoffFailures", period=PERIOD,
+                                          dimensions_map={"service": INGRESS_SERVICE}, statistic="Sum"), 1),
         ]
         if config.model_id:
             self.alarms.append(self._alarm(

@@ -1,10 +1,11 @@
 """Lambda assets without Docker: pip installs platform wheels into one folder per function.
 
 ``python -m infra.assets build`` writes ``build/assets/<platform>/{ingress,worker}``. The worker folder holds the
-project's dependencies and the ``app`` and ``tools`` packages without the local tooling (fakes, evaluations, the
-demo, the CLI, reports), less grpc (the Cloud Logging tool speaks HTTP/JSON) and the AWS SDK core that the Lambda
-runtime provides. The ingress folder holds only what ``app.ingress.handler`` imports: the ``app`` modules it loads
-and the distributions they come from, pinned to the versions installed here, less the runtime's AWS SDK.
+project's dependencies, the ``app`` and ``tools`` packages without the local tooling (fakes, evaluations, the
+demo, the CLI, reports) and the OpenAPI specs under ``specs/``, less grpc (the Cloud Logging tool speaks
+HTTP/JSON) and the AWS SDK core that the Lambda runtime provides. The ingress folder holds only what
+``app.ingress.handler`` imports: the ``app`` modules it loads and the distributions they come from, pinned to the
+versions installed here, less the runtime's AWS SDK.
 
 Every module of both assets is byte-compiled by an interpreter of the Lambda runtime's Python version (found on
 ``PATH`` as ``python3.11`` when this one is another version), with unchecked hashes, so the byte code stays valid
@@ -42,6 +43,8 @@ WORKER_RUNTIME_SDK = frozenset({"boto3", "botocore", "s3transfer"})
 # google-api-core pulls grpc in; the Cloud Logging client runs on HTTP/JSON and imports without it.
 WORKER_UNUSED = frozenset({"grpcio", "grpcio-status"})
 SOURCE_PACKAGES = ("app", "tools")
+SHIPPED_SPECS = "specs"  # OpenAPI specs the deploy configuration names by path (infra.api_config): in the worker
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 # Local tooling: what the CLI, the demo and the evaluations run on a laptop or in CI, never in the worker.
 TOOLING = ("app/fakes/", "app/evals/", "app/reports/chart.py", "app/demo.py", "app/demo_thread.py", "app/cli.py",
            "app/triage.py", "app/runbooks/commands.py")
@@ -112,6 +115,8 @@ def worker_plan() -> AssetPlan:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
         and not (relative := path.relative_to(REPO_ROOT).as_posix()).startswith(TOOLING)
     ]
+    sources += [path.relative_to(REPO_ROOT).as_posix() for path in sorted((REPO_ROOT / SHIPPED_SPECS).rglob("*"))
+                if path.is_file() and path.suffix in SPEC_SUFFIXES]
     return AssetPlan("worker", tuple(project["dependencies"]), True, tuple(sources), True,
                      removed=WORKER_RUNTIME_SDK | WORKER_UNUSED, sourceless=True)
 

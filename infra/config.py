@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from infra.api_config import OPTIONAL_SPEC_PATTERN, DeployedApi, api_problems
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = REPO_ROOT / "infra" / "config.yaml"
 # CloudWatch Logs accepts only these retention periods (days).
@@ -137,8 +139,9 @@ class DeployConfig(_Strict):
     model_regions: tuple[str, ...] = ()
     runbooks: str = "runbooks"
     github_api_url: str = Field(default="https://api.github.com", pattern=r"^https://\S+$")
-    jobs_api_spec: str = Field(default="", pattern=r"^(https://\S+)?$")
+    jobs_api_spec: str = Field(default="", pattern=OPTIONAL_SPEC_PATTERN)
     jobs_api_base_url: str = Field(default="", pattern=r"^(https://\S+)?$")
+    apis: tuple[DeployedApi, ...] = ()
     google_project: str = Field(default="", pattern=r"^([a-z][a-z0-9-]{4,28}[a-z0-9])?$")
     github_repos: tuple[Annotated[str, Field(pattern=r"^[\w.-]+/[\w.-]+$")], ...] = ()
     log_retention_days: int = 30
@@ -240,6 +243,10 @@ def load_config(path: Path = DEFAULT_CONFIG, base_dir: Path = REPO_ROOT) -> tupl
         config = DeployConfig.model_validate(raw)
     except ValidationError as exc:
         raise DeployConfigError(f"invalid deployment configuration {path}:\n{_describe(exc)}") from exc
+    problems = api_problems(config.jobs_api_spec, config.apis, base_dir)
+    if problems:
+        listed = "\n".join(f"  apis: {problem}" for problem in problems)
+        raise DeployConfigError(f"invalid deployment configuration {path}:\n{listed}")
     return config, _runbook_folder(config, base_dir, path)
 
 

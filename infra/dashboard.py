@@ -1,7 +1,8 @@
-"""One CloudWatch dashboard: investigations, latency, tokens, errors and ratings.
+"""One CloudWatch dashboard: Slack requests, investigations, latency, tokens, errors and ratings.
 
-The bot's own metrics are the worker's EMF metrics (app/worker/telemetry.py); a test checks that every metric
-of the ``RunbookAiops`` namespace the dashboard shows is one the worker emits, with the same dimensions.
+The bot's own metrics are the ingress's and the worker's EMF metrics (app/ingress/telemetry.py,
+app/worker/telemetry.py); a test checks that every metric of the ``RunbookAiops`` namespace the dashboard shows
+is one they emit, with the same dimensions.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from app.ingress.telemetry import REQUEST_KINDS, TURNED_AWAY
+from app.ingress.telemetry import SERVICE as INGRESS_SERVICE
 from app.worker.telemetry import LEVELS, MODES, NAMESPACE, OUTCOMES, SERVICE
 
 # The worker logs "agent finished stop_reason=… tokens=… turns=…" once per investigation with a model.
@@ -46,6 +49,7 @@ class BotDashboard(Construct):
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", default_interval=Duration.days(1))
         self.dashboard.add_widgets(*metric_graphs(watched))
         self.dashboard.add_widgets(*outcome_graphs())
+        self.dashboard.add_widgets(*ingress_graphs())
         self.dashboard.add_widgets(
             cloudwatch.LogQueryWidget(
                 title="Tokens", width=12, log_group_names=[watched.worker_logs.log_group_name],
@@ -84,12 +88,32 @@ def metric_graphs(watched: Watched) -> list[cloudwatch.IWidget]:
     ]
 
 
-def bot_metric(name: str, statistic: str, label: str, **dimensions: str) -> cloudwatch.Metric:
-    """One of the worker's own metrics."""
+def bot_metric(name: str, statistic: str, label: str, *, service: str = SERVICE, **dimensions: str
+               ) -> cloudwatch.Metric:
+    """One of the bot's own metrics (the worker's unless ``service`` names the ingress)."""
     return cloudwatch.Metric(
-        namespace=NAMESPACE, metric_name=name, dimensions_map={"service": SERVICE, **dimensions},
+        namespace=NAMESPACE, metric_name=name, dimensions_map={"service": service, **dimensions},
         statistic=statistic, period=PERIOD, label=label,
     )
+
+
+def ingress_graphs() -> list[cloudwatch.IWidget]:
+    """Slack requests by the kind of job they started, and the requests and events the ingress turned away."""
+    return [
+        cloudwatch.GraphWidget(
+            title="Slack requests", width=12, stacked=True,
+            left=[bot_metric("Requests", "Sum", kind, service=INGRESS_SERVICE, kind=kind) for kind in REQUEST_KINDS],
+        ),
+        cloudwatch.GraphWidget(
+            title="Turned away at the ingress", width=12,
+            left=[bot_metric(name, "Sum", _words(name), service=INGRESS_SERVICE) for name in TURNED_AWAY],
+        ),
+    ]
+
+
+def _words(name: str) -> str:
+    """``RateLimitedQuestions`` → ``rate limited questions``."""
+    return "".join(f" {char.lower()}" if char.isupper() else char for char in name).strip()
 
 
 def outcome_graphs() -> list[cloudwatch.IWidget]:

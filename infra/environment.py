@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from aws_cdk import Aws
 
 from app.config import Settings
+from infra.api_config import apis_setting
 from infra.config import DeployConfig, DeployConfigError
 
 
@@ -69,6 +70,7 @@ def worker_environment(config: DeployConfig, wiring: Wiring) -> dict[str, str]:
             "github_secret_name": config.secret_name("github") if config.runbooks_from_github else "",
             "jobs_api_spec": config.jobs_api_spec,
             "jobs_api_base_url": config.jobs_api_base_url,
+            "apis": apis_setting(config.apis, [config.secret_name(api.credential) for api in config.apis]),
             "google_project": config.google_project,
             "aws_read_services": ",".join(config.investigation.services()),
             "github_repos": ",".join(config.github_repos),

@@ -13,9 +13,10 @@ from infra.investigation import read_statements
 from infra.policies import SECRET_READ, TRIAGE_ACTIONS, allow, guard_denies
 from infra.remediation import RemediationGrant, remediation_grants
 from infra.state import BotState
+from tools.system import JOBS_API
 
 EXECUTOR_HANDLER = "app.executor.handler.lambda_handler"
-EXECUTOR_CREDENTIALS = ("slack", "jobs-api")
+EXECUTOR_CREDENTIALS = ("slack", JOBS_API.credential)  # its writes: the jobs API's and the role's AWS actions
 
 
 class Executor(Construct):

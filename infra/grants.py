@@ -1,13 +1,14 @@
 """What the worker's role may read for an investigation scope: IAM actions and resource patterns, without CDK.
 
 infra/investigation.py turns these into policy statements; ``aiops runbooks check --deploy-config`` compares the
-runbooks' evidence steps with ``granted_actions``.
+runbooks' evidence steps with ``granted_actions``, and their actions with the executor's grants.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from app.runbooks.scope import DeployedScope
 from infra.config import DeployConfig, InvestigationScope
@@ -105,10 +106,15 @@ def granted_actions(scope: InvestigationScope) -> frozenset[str]:
 
 
 def deployed_scope(config: DeployConfig) -> DeployedScope:
-    """What the configured deployment lets the worker read, for ``aiops runbooks check --deploy-config``."""
-    chosen = {"jobs_api_spec": config.jobs_api_spec, "google_project": config.google_project,
+    """What the configured deployment lets the worker read and the executor write, for ``runbooks check``."""
+    from infra.write_scope import write_refusal  # it builds on this module's grants
+
+    jobs_api = config.jobs_api_spec or any(api.name == "jobs" for api in config.apis)
+    chosen = {"jobs_api_spec": jobs_api, "google_project": config.google_project,
               "github_repos": config.github_repos}
     return DeployedScope(
         actions=granted_actions(config.investigation), log_groups=config.investigation.log_groups,
         settings=frozenset(name for name, value in chosen.items() if value),
+        write_refusal=partial(write_refusal, scope=config.investigation),
+        writes_from_github=config.runbooks_from_github,
     )

@@ -7,7 +7,6 @@ the scope does not name fails the synth with the runbook named; so does one on a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,15 +16,8 @@ from app.runbooks.actions import AWS_WRITE_TOOL
 from app.runbooks.catalog import parse_snapshot
 from app.runbooks.source import FolderSource
 from infra.config import DeployConfigError, InvestigationScope
-from infra.grants import ECS_SERVICES, EXECUTIONS, FUNCTIONS, QUEUES, ReadAccess
 from infra.investigation import TEMPLATE
-
-_SCOPED: dict[str, tuple[ReadAccess, str]] = {
-    "ecs": (ECS_SERVICES, "ecs_clusters"),
-    "lambda": (FUNCTIONS, "lambda_functions"),
-    "sqs": (QUEUES, "sqs_queues"),
-    "stepfunctions": (EXECUTIONS, "state_machines"),
-}
+from infra.write_scope import SCOPED, resource_access, service_refusal, snake
 
 
 @dataclass(frozen=True)
@@ -57,25 +49,12 @@ def remediation_grants(runbooks: Path | None, scope: InvestigationScope) -> list
 
 
 def _grant(runbook: str, action: str, service: str, operation: str, scope: InvestigationScope) -> RemediationGrant:
-    where = f"runbook {runbook}, action {action}"
-    if service not in _SCOPED:
-        raise DeployConfigError(f"{where}: {service}.{operation} is on a service remediation cannot be scoped for "
-                                f"(scoped: {', '.join(sorted(_SCOPED))})")
-    access, field = _SCOPED[service]
-    names: Iterable[str] = getattr(scope, field)
-    if not names:
-        raise DeployConfigError(f"{where}: {service}.{operation} is outside the investigation scope "
-                                f"({field} is empty)")
+    reason = service_refusal(service, operation, scope)
+    if reason is not None:
+        raise DeployConfigError(f"runbook {runbook}, action {action}: {reason}")
+    access, field = resource_access(service, operation), SCOPED[service][1]
     model = botocore.session.get_session().get_service_model(service)
-    by_python_name = {_snake(name): name for name in model.operation_names}
-    if operation not in by_python_name:
-        raise DeployConfigError(f"{where}: {service} has no operation {operation!r}")
+    by_python_name = {snake(name): name for name in model.operation_names}
     prefix = str(model.metadata.get("signingName") or model.endpoint_prefix)
     return RemediationGrant(runbook, action, f"{prefix}:{by_python_name[operation]}",
-                            tuple(access.arn(name, TEMPLATE) for name in names))
-
-
-def _snake(name: str) -> str:
-    from botocore import xform_name
-
-    return str(xform_name(name))
+                            tuple(access.arn(name, TEMPLATE) for name in getattr(scope, field)))

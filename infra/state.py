@@ -18,6 +18,12 @@ CREDENTIALS = {
 }
 
 
+def api_credentials(config: DeployConfig) -> dict[str, str]:
+    """One credential set per OpenAPI-described API of ``apis:`` (``billing-api``), and what its secret holds."""
+    return {api.credential: f"{api.name} API: JSON {{token}}, or {{token, header}} for an API key (read-only)"
+            for api in config.apis}
+
+
 class CredentialSecrets(Construct):
     """The secrets, created with a random placeholder value and referenced by name from the functions."""
 
@@ -31,7 +37,7 @@ class CredentialSecrets(Construct):
                 description=description,
                 removal_policy=RemovalPolicy.RETAIN,
             )
-            for credential, description in CREDENTIALS.items()
+            for credential, description in {**CREDENTIALS, **api_credentials(config)}.items()
         }
 
     def arns(self, *credentials: str) -> list[str]:

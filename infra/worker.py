@@ -16,10 +16,13 @@ from infra.environment import Wiring, worker_environment
 from infra.functions import RUNBOOKS_MOUNT, BotFunction, FunctionSpec, runbook_layer
 from infra.investigation import read_statements
 from infra.policies import SECRET_READ, TRIAGE_ACTIONS, allow, bedrock_invoke, guard_denies
-from infra.state import BotState
+from infra.state import CREDENTIALS, BotState
+from tools.system import with_credentials
 
 WORKER_HANDLER = "app.worker.handler.lambda_handler"
-WORKER_CREDENTIALS = ("slack", "github", "jobs-api", "google")
+WORKER_CREDENTIALS = tuple(sorted({"slack", *(system.credential for system in with_credentials())},
+                                  key=list(CREDENTIALS).index))
+"""Its own Slack secret, and the secret of every system it has tools for (as the systems declare them)."""
 
 
 class Worker(Construct):
@@ -57,7 +60,7 @@ class Worker(Construct):
         self.alarm = self._alarm()
 
     def _grant(self, config: DeployConfig, state: BotState) -> None:
-        own_secrets = state.secrets.arns(*WORKER_CREDENTIALS)
+        own_secrets = state.secrets.arns(*WORKER_CREDENTIALS, *(api.credential for api in config.apis))
         self.bot.allow(
             allow("ReadOwnSecrets", SECRET_READ, own_secrets),
             allow("WriteTriageRecords", TRIAGE_ACTIONS, [state.tables.triage.table_arn]),

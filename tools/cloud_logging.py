@@ -31,16 +31,15 @@ from requests.adapters import HTTPAdapter  # noqa: E402
 from strands import tool  # noqa: E402
 
 from tools.budget import clip_line  # noqa: E402
+from tools.cloud_logging_system import SYSTEM as SYSTEM  # noqa: E402
 from tools.connections import MAX_PARALLEL_CALLS  # noqa: E402
 from tools.data import success  # noqa: E402
 from tools.redact import redact  # noqa: E402
 from tools.registry import ToolSet, error_result  # noqa: E402
-from tools.system import ToolSystem  # noqa: E402
 from tools.timewindow import TimeWindowError, rfc3339, time_window, utcnow  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-SYSTEM = ToolSystem("cloud_logging", "Cloud Logging", ("cloud_logging_query",), credential="google")
 READ_SCOPE = "https://www.googleapis.com/auth/logging.read"
 SEVERITIES = ("DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")
 MAX_LIMIT = 1000

@@ -19,10 +19,8 @@ from strands import tool
 from tools.connections import MAX_PARALLEL_CALLS
 from tools.data import success
 from tools.github_auth import github_auth
+from tools.github_system import SYSTEM as SYSTEM
 from tools.registry import ToolSet, error_result
-from tools.system import ToolSystem
-
-SYSTEM = ToolSystem("github", "GitHub", ("github_search_code", "github_read_file"), credential="github")
 
 SEARCH_RESULTS = 20
 _SCOPE_QUALIFIERS = ("repo:", "org:", "user:")

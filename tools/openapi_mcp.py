@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -103,9 +103,23 @@ def api_client(
 
 
 def build_server(
-    spec: dict[str, Any], client: httpx2.AsyncClient, *, extra_operations: Collection[str] = (), name: str = "jobs-api"
+    spec: dict[str, Any],
+    client: httpx2.AsyncClient,
+    *,
+    extra_operations: Collection[str] = (),
+    name: str = "jobs-api",
+    tool_names: Mapping[str, str] | None = None,
+    label: str = "jobs API",
 ) -> FastMCP:
     """The MCP server of the spec's safe operations, plus any ``extra_operations`` named by id.
+
+    Args:
+        spec: The OpenAPI document.
+        client: The HTTP client the tools call the API with (:func:`api_client`).
+        extra_operations: Operation ids exposed beyond GET.
+        name: The server's name.
+        tool_names: Operation id → tool name; an operation not named keeps its id.
+        label: What people call the API, in the results of failed calls.
 
     Raises:
         SpecError: An extra operation id is not in the spec.
@@ -125,9 +139,10 @@ def build_server(
         name=name,
         route_maps=[RouteMap(methods=["GET"], mcp_type=MCPType.TOOL), RouteMap(mcp_type=MCPType.EXCLUDE)],
         route_map_fn=allow_named,
+        mcp_names=dict(tool_names or {}),
         validate_output=False,  # an incident is often a record missing a field: still show it to the model
     )
-    server.add_middleware(ShortResults())
+    server.add_middleware(ShortResults(label))
     # Failures become results below and are logged once there; the server's own log would add a traceback each.
     logging.getLogger("fastmcp.server.server").setLevel(logging.CRITICAL)
     return server
@@ -135,6 +150,10 @@ def build_server(
 
 class ShortResults(Middleware):
     """Turns failed calls into short results the model can act on, and JSON answers into one field a line."""
+
+    def __init__(self, label: str = "jobs API") -> None:
+        """Results of failed calls name the API as ``label``."""
+        self.label = label
 
     async def on_call_tool(
         self, context: MiddlewareContext[CallToolRequestParams], call_next: CallNext[CallToolRequestParams, ToolResult]
@@ -144,8 +163,8 @@ class ShortResults(Middleware):
         try:
             result = await call_next(context)
         except Exception as exc:  # every failure is an answer for the model, never a crash of the investigation
-            text = failure_text(name, exc)
-            logger.warning("jobs API tool %s failed: %s", name, redact(text))
+            text = failure_text(name, exc, self.label)
+            logger.warning("%s tool %s failed: %s", self.label, name, redact(text))
             return ToolResult(content=text, is_error=True)
         if result.structured_content is not None and not result.is_error:
             text = json.dumps(result.structured_content, indent=1, ensure_ascii=False)
@@ -153,20 +172,20 @@ class ShortResults(Middleware):
         return result
 
 
-def failure_text(tool: str, exc: BaseException) -> str:
-    """A short description of a failed call and of what to do next."""
+def failure_text(tool: str, exc: BaseException, label: str = "jobs API") -> str:
+    """A short description of a failed call to the API people call ``label``, and of what to do next."""
     response = _in_chain(exc, httpx2.HTTPStatusError)
     if isinstance(response, httpx2.HTTPStatusError):
-        return _status_text(tool, response.response)
+        return _status_text(tool, response.response, label)
     if _in_chain(exc, httpx2.TimeoutException) or "timed out" in str(exc):
         return (
-            f"{tool}: the jobs API did not answer in time (timed out). Retry once; if it times out again, continue "
+            f"{tool}: the {label} did not answer in time (timed out). Retry once; if it times out again, continue "
             "with other evidence and say this could not be checked."
         )
     transport = _in_chain(exc, httpx2.TransportError)
     if transport is not None:
         return (
-            f"{tool}: cannot reach the jobs API ({type(transport).__name__}); it may be down. Continue with other "
+            f"{tool}: cannot reach the {label} ({type(transport).__name__}); it may be down. Continue with other "
             "evidence and say this could not be checked."
         )
     root = exc
@@ -175,7 +194,7 @@ def failure_text(tool: str, exc: BaseException) -> str:
     return f"{tool} failed: {_short(str(root))}. Check the arguments against the tool's parameters."
 
 
-def _status_text(tool: str, response: httpx2.Response) -> str:
+def _status_text(tool: str, response: httpx2.Response, label: str) -> str:
     status, detail = response.status_code, _detail(response)
     if status == 404:
         return (
@@ -184,22 +203,22 @@ def _status_text(tool: str, response: httpx2.Response) -> str:
         )
     if status in (401, 403):
         return (
-            f"{tool}: access denied (HTTP {status}{detail}); the bot's jobs API token was refused. Do not retry; say "
+            f"{tool}: access denied (HTTP {status}{detail}); the bot's {label} token was refused. Do not retry; say "
             "this evidence could not be read."
         )
     if status == 429:
         wait = response.headers.get("retry-after")
         after = f" for {wait} s" if wait else ""
         return (
-            f"{tool}: throttled by the jobs API (HTTP 429{detail}). Wait{after} before calling it again, make fewer "
+            f"{tool}: throttled by the {label} (HTTP 429{detail}). Wait{after} before calling it again, make fewer "
             "calls, or continue with other evidence."
         )
     if status >= 500:
         return (
-            f"{tool}: the jobs API failed (HTTP {status}{detail}); the backend may be down. Continue with other "
+            f"{tool}: the {label} failed (HTTP {status}{detail}); the backend may be down. Continue with other "
             "evidence and say this could not be checked."
         )
-    return f"{tool}: the jobs API rejected the request (HTTP {status}{detail}). Fix the arguments and retry."
+    return f"{tool}: the {label} rejected the request (HTTP {status}{detail}). Fix the arguments and retry."
 
 
 def _detail(response: httpx2.Response) -> str:
@@ -227,10 +246,14 @@ def _in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | 
     return None
 
 
+def exposed(spec: dict[str, Any], extra_operations: Collection[str] = ()) -> list[str]:
+    """The operation ids a server built from ``spec`` exposes: its GET operations and the extra ones."""
+    return [name for name, method in operations(spec).items() if method == "GET" or name in set(extra_operations)]
+
+
 def jobs_api_system(spec: dict[str, Any], extra_operations: Collection[str] = ()) -> ToolSystem:
     """The jobs API's tools as the server built from ``spec`` names them: its GET operations and the extra ones."""
-    names = [name for name, method in operations(spec).items() if method == "GET" or name in set(extra_operations)]
-    return replace(JOBS_API, tools=tuple(names))
+    return replace(JOBS_API, tools=tuple(exposed(spec, extra_operations)))
 
 
 def first_server(spec: dict[str, Any]) -> str:

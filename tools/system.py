@@ -30,6 +30,25 @@ JOBS_API = ToolSystem("jobs_api", "jobs API", (), credential="jobs-api")
 """The jobs API without its tools: their names come from the configured spec (``tools.openapi_mcp.jobs_api_system``)."""
 
 
+def declared() -> tuple[ToolSystem, ...]:
+    """Every system the bot has tools for, as each declares itself (the jobs API without its spec's names).
+
+    The fakes' backends, the evaluation scenarios' ``down`` values and the deployed functions' secrets are
+    derived from these declarations; a new system is added here, in its module, its settings and its fake.
+    """
+    from tools.aws_policy import SYSTEM as AWS
+    from tools.cloud_logging_system import SYSTEM as CLOUD_LOGGING
+    from tools.github_system import SYSTEM as GITHUB
+    from tools.runbooks import SYSTEM as RUNBOOKS
+
+    return RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB, JOBS_API
+
+
+def with_credentials() -> tuple[ToolSystem, ...]:
+    """The systems the bot reaches with a credential of its own (not the Lambda role): each has an HTTP fake."""
+    return tuple(system for system in declared() if system.credential)
+
+
 def labels(systems: tuple[ToolSystem, ...] | list[ToolSystem]) -> dict[str, str]:
     """Tool name → its system's label, over several systems."""
     return {name: system.label for system in systems for name in system.tools}

@@ -10,6 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tools.system import with_credentials
+
 SCENARIO_FILE = "scenario.yaml"
 
 
@@ -71,11 +73,20 @@ class Scenario(_Strict):
     input: ScenarioInput
     runbooks: str = Field(default="", description="Runbook folder override, relative to the scenario folder.")
     model_script: str = Field(default="", description="Scripted model turns (YAML) in the scenario folder.")
-    down: list[Literal["jobs_api", "github", "cloud_logging"]] = Field(
-        default_factory=list, description="Backends that answer 503 throughout, as in an outage."
+    down: list[str] = Field(
+        default_factory=list, description="Backends (systems with a credential) that answer 503 throughout."
     )
     expect: Expectation
     folder: Path = Field(default=Path(), exclude=True)
+
+    @field_validator("down")
+    @classmethod
+    def _backends(cls, names: list[str]) -> list[str]:
+        backends = [system.key for system in with_credentials()]
+        unknown = [name for name in names if name not in backends]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not a backend (backends: {', '.join(backends)})")
+        return names
 
     def path(self, relative: str) -> Path:
         """A file named by the scenario, resolved against its folder."""

@@ -30,6 +30,7 @@ from app.fakes.github_api import FakeGitHub
 from app.fakes.http import LocalHTTPFake
 from app.fakes.jobs_api import SAMPLE_SPEC, FakeJobsAPI, RouteError
 from app.fakes.moto_patches import install_moto_patches
+from tools.system import with_credentials
 
 AWS_SERVICES = (
     "ecs",
@@ -55,7 +56,8 @@ class WorldError(Exception):
     """A fixture file cannot be loaded or its seeding call failed; the message names the file and entry."""
 
 
-BACKENDS = ("jobs_api", "github", "cloud_logging")
+BACKENDS = tuple(system.key for system in with_credentials())
+"""The backends served by an HTTP fake, by system key: the systems the bot reaches with its own credential."""
 MOTO_SEED = 7
 """Seeds moto's random ids, so the same ``aws.yaml`` yields the same task ARNs in every run."""
 _NOW = re.compile(r"\{\{now(?:([+-])(\d+)([smhd]))?(\|ms)?\}\}")
@@ -86,8 +88,7 @@ def scenario_world(folder: Path, settings: Settings, down: Collection[str] = ())
         jobs = stack.enter_context(_jobs_api(folder / "api.yaml"))
         logging_api = stack.enter_context(_cloud_logging(folder / "logs.jsonl"))
         fakes: dict[str, LocalHTTPFake] = {"jobs_api": jobs, "github": github, "cloud_logging": logging_api}
-        for name in down:
-            fakes[name].down = True
+        _take_down(fakes, down)
         credentials: dict[str, dict[str, Any]] = {
             settings.github_secret_name: {"token": github.token},
             settings.jobs_api_secret_name: {"token": jobs.token},
@@ -106,6 +107,21 @@ def scenario_world(folder: Path, settings: Settings, down: Collection[str] = ())
                 "aws_read_services": settings.aws_read_services or AWS_SERVICES,
             }
         )
+
+
+def _take_down(fakes: dict[str, LocalHTTPFake], down: Collection[str]) -> None:
+    """Make the named backends answer 503.
+
+    Raises:
+        WorldError: A name is no backend, or a declared backend has no fake here.
+    """
+    missing = sorted(set(BACKENDS) - set(fakes))
+    if missing:
+        raise WorldError(f"no fake serves the backend(s) {', '.join(missing)}: add one to the world")
+    for name in down:
+        if name not in fakes:
+            raise WorldError(f"down: {name!r} is no backend (backends: {', '.join(BACKENDS)})")
+        fakes[name].down = True
 
 
 def render_fixtures(folder: Path, into: Path, now: datetime | None = None) -> Path:

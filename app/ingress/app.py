@@ -7,7 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -29,6 +29,7 @@ from app.ingress.interactions import (
 )
 from app.ingress.limits import QuestionLimiter
 from app.ingress.surfaces import add_surface_listeners
+from app.ingress.telemetry import IngressTelemetry
 from app.models import Job
 from app.slack.rating_blocks import DETAIL_ACTION, MODAL_CALLBACK, SubmissionError, rating_modal
 
@@ -45,22 +46,33 @@ class SlackCredentials:
     bot_token: str
 
 
+@dataclass(frozen=True)
+class Gate:
+    """What the ingress turns away, and who counts it.
+
+    Another app's requests (when ``app_id`` is set) and questions over the ``limiter``'s quota are turned away;
+    ``telemetry`` counts both.
+    """
+
+    app_id: str = ""
+    limiter: QuestionLimiter | None = None
+    telemetry: IngressTelemetry = field(default_factory=IngressTelemetry)
+
+
 def build_app(
-    credentials: SlackCredentials,
-    alert_channels: tuple[str, ...],
-    start_job: StartJob,
-    client: WebClient,
-    app_id: str = "",
-    limiter: QuestionLimiter | None = None,
+    credentials: SlackCredentials, alert_channels: tuple[str, ...], start_job: StartJob, client: WebClient,
+    gate: Gate | None = None,
 ) -> App:
     """A Bolt app that verifies requests and turns alerts and mentions into jobs via ``start_job(job=...)``.
 
     ``client`` carries the bot token; the installation learns the bot's own ids with it (``auth.test``, once;
     when that fails Slack is answered 500 and retries). Requests for another workspace, or for another app when
-    ``app_id`` is set, are acknowledged and dropped. With a ``limiter``, a person past their questions per minute
-    is told so (ephemerally) and no investigation starts.
+    the gate's ``app_id`` is set, are acknowledged and dropped. With a ``limiter``, a person past their questions
+    per minute is told so (ephemerally) and no investigation starts.
     """
-    installation = Installation(client, app_id)
+    gate = gate or Gate()
+    limiter, telemetry = gate.limiter, gate.telemetry
+    installation = Installation(client, gate.app_id)
     app = App(
         name="aiops-ingress",
         signing_secret=credentials.signing_secret,
@@ -69,7 +81,7 @@ def build_app(
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )
-    app.use(installation.middleware())
+    app.use(installation.middleware(on_drop=lambda: telemetry.count("DroppedEvents")))
 
     @app.event("message")
     def on_message(body: dict[str, Any], context: BoltContext) -> None:
@@ -83,6 +95,7 @@ def build_app(
         if job is None:
             return
         if limiter is not None and not limiter.allow(job.user):
+            telemetry.count("RateLimitedQuestions")
             _tell_to_wait(client, job, limiter.per_minute)
             return
         _start_once(start_job, job)

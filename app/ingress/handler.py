@@ -15,10 +15,11 @@ from slack_sdk.signature import SignatureVerifier
 
 from app.coldstart import ColdStart
 from app.config import Settings
-from app.ingress.app import SlackCredentials, build_app, handle_http
+from app.ingress.app import Gate, SlackCredentials, build_app, handle_http
 from app.ingress.dedupe import SlackDeadline, event_config, once_per_event, persistence_layer
 from app.ingress.dispatch import Dispatcher, InProcessDispatcher, LambdaDispatcher
 from app.ingress.limits import QuestionLimiter
+from app.ingress.telemetry import IngressTelemetry
 from app.secret_reader import SecretReader, secret_reader
 
 if TYPE_CHECKING:
@@ -36,11 +37,12 @@ class Ingress:
     dispatcher: Dispatcher
     dedupe: IdempotencyConfig
     verifier: SignatureVerifier
+    telemetry: IngressTelemetry
 
     def handle(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-        """Serve one HTTP event; ``context`` is the Lambda context when there is one."""
+        """Serve one HTTP event, counted in ``telemetry``; ``context`` is the Lambda context when there is one."""
         self.dedupe.register_lambda_context(cast("LambdaContext", context or SlackDeadline()))
-        return handle_http(self.app, event, self.verifier)
+        return self.telemetry.served(lambda: handle_http(self.app, event, self.verifier))
 
 
 def build_ingress(
@@ -59,12 +61,12 @@ def build_ingress(
         credentials = SlackCredentials(signing_secret=secret["signing_secret"], bot_token=secret["bot_token"])
     client = slack_client or WebClient(token=credentials.bot_token, base_url=settings.slack_api_url, timeout=2)
     dispatcher = dispatcher or _default_dispatcher(settings, client, secrets)
-    dedupe = event_config(settings.idempotency_ttl_seconds)
-    start = once_per_event(dispatcher.dispatch, store or persistence_layer(settings), dedupe)
-    limiter = QuestionLimiter(settings.questions_per_minute)
-    app = build_app(credentials, settings.alert_channels, start, client, settings.slack_app_id, limiter)
+    dedupe, telemetry = event_config(settings.idempotency_ttl_seconds), IngressTelemetry()
+    once = once_per_event(telemetry.dispatching(dispatcher.dispatch), store or persistence_layer(settings), dedupe)
+    gate = Gate(settings.slack_app_id, QuestionLimiter(settings.questions_per_minute), telemetry)
+    app = build_app(credentials, settings.alert_channels, telemetry.deduplicated(once), client, gate)
     verifier = SignatureVerifier(credentials.signing_secret)
-    return Ingress(app=app, dispatcher=dispatcher, dedupe=dedupe, verifier=verifier)
+    return Ingress(app=app, dispatcher=dispatcher, dedupe=dedupe, verifier=verifier, telemetry=telemetry)
 
 
 def _default_dispatcher(settings: Settings, client: WebClient, secrets: SecretReader) -> Dispatcher:
@@ -84,5 +86,9 @@ _cold_start = ColdStart(build_ingress)
 
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Entry point for Function URL / HTTP API v2 events."""
-    return _cold_start.get().handle(event, context)
+    """Entry point for Function URL / HTTP API v2 events; the request's metrics are written after it."""
+    ingress = _cold_start.get()
+    try:
+        return ingress.handle(event, context)
+    finally:
+        ingress.telemetry.flush()

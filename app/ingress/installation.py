@@ -74,13 +74,17 @@ class Installation:
             return f"app {app_id} is not this app"
         return None
 
-    def middleware(self) -> Callable[..., BoltResponse | None]:
-        """A Bolt global middleware that acknowledges, and drops, requests for another workspace or app."""
+    def middleware(self, on_drop: Callable[[], None] = lambda: None) -> Callable[..., BoltResponse | None]:
+        """A Bolt global middleware that acknowledges, and drops, requests for another workspace or app.
+
+        ``on_drop`` is called for each dropped request (the ingress counts them).
+        """
 
         def only_own(body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]) -> Any:  # noqa: A002
             reason = self.foreign(body, context)
             if reason is None:
                 return next()
+            on_drop()
             logger.warning("request dropped: %s", reason)
             return BoltResponse(status=200, body="")
 

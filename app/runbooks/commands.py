@@ -30,7 +30,7 @@ def run_runbooks_command(
     ``check`` exits 1 on any problem; ``match`` exits 1 when no runbook is claimed; 2 is a usage error.
     For ``check`` and ``list`` the positional argument is the source; for ``match`` it is the alert text, or
     ``batch`` names a file of alert texts, one a line (``-`` for standard input).
-    ``deploy_config`` (check only): also report every evidence step that deployment's scope would refuse.
+    ``deploy_config`` (check only): also report every evidence step, probe and action that deployment would refuse.
     """
     from app.worker.handler import tool_names  # the worker's tool set: heavy imports only for this command
 
@@ -50,7 +50,7 @@ def run_runbooks_command(
         print("note: AIOPS_JOBS_API_SPEC is not set, so no jobs API tool is known; set it to the API's spec "
               "(the sample: app/fakes/jobs_openapi.yaml)", file=sys.stderr)
     if action == "check":
-        return _check(catalog, as_json, snapshot, deploy_config)
+        return _check(catalog, as_json, snapshot, deploy_config, settings)
     if action == "list":
         return _list(catalog, as_json)
     if action == "test":
@@ -60,12 +60,13 @@ def run_runbooks_command(
     return _match(catalog, argument or "", as_json)
 
 
-def _with_refusals(catalog: Catalog, snapshot: Snapshot, deploy_config: Path) -> Catalog:
-    """The catalog with a problem added for each evidence step the deployment would refuse.
+def _with_refusals(catalog: Catalog, snapshot: Snapshot, deploy_config: Path, settings: Settings) -> Catalog:
+    """The catalog with a problem added for each evidence step, probe or action the deployment would refuse.
 
     Raises:
-        ValueError: The deployment configuration is invalid (the message says what to fix).
+        ValueError: The deployment configuration is invalid, or the jobs API spec unreadable (the message says).
     """
+    from app.runbooks.action_scope import action_refusals
     from app.runbooks.scope import refusals
     from infra.config import DeployConfigError, load_config
     from infra.grants import deployed_scope
@@ -75,14 +76,31 @@ def _with_refusals(catalog: Catalog, snapshot: Snapshot, deploy_config: Path) ->
     except DeployConfigError as exc:
         raise ValueError(str(exc)) from exc
     texts = {item.path: item.text for item in snapshot.files}
-    found = refusals(catalog, texts, deployed_scope(config))
+    scope = replace(deployed_scope(config), jobs_writes=_jobs_writes(settings))
+    found = [*refusals(catalog, texts, scope), *action_refusals(catalog, texts, scope)]
     return replace(catalog, problems=(*catalog.problems, *found))
 
 
-def _check(catalog: Catalog, as_json: bool, snapshot: Snapshot, deploy_config: Path | None) -> int:
+def _jobs_writes(settings: Settings) -> frozenset[str] | None:
+    """The write operations of the configured jobs API spec (what its actions are checked against), if any."""
+    if not settings.jobs_api_spec:
+        return None
+    from app.actions.writes import write_operations
+    from app.config import ConfigError
+    from app.worker.jobs_api import configured_spec
+
+    try:
+        return frozenset(write_operations(configured_spec(settings)))
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _check(
+    catalog: Catalog, as_json: bool, snapshot: Snapshot, deploy_config: Path | None, settings: Settings
+) -> int:
     if deploy_config is not None:
         try:
-            catalog = _with_refusals(catalog, snapshot, deploy_config)
+            catalog = _with_refusals(catalog, snapshot, deploy_config, settings)
         except ValueError as exc:
             return _fail(f"aiops runbooks check: {exc}", 2)
     if as_json:

@@ -8,7 +8,7 @@ deployed. Arguments filled from the alert (``{cluster}``) are checked as far as 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,10 @@ class DeployedScope:
     actions: frozenset[str]  # IAM actions, e.g. ecs:DescribeTasks
     log_groups: tuple[str, ...]  # names, or prefixes ending in '*'
     settings: frozenset[str]  # the TOOL_SETTINGS values the deployment sets
+    # why the executor's role refuses an ``aws_write`` (service, operation, params), or None
+    write_refusal: Callable[[str, str, Mapping[str, Any]], str | None]
+    jobs_writes: frozenset[str] | None = None  # the jobs API's write operations, when its spec is known here
+    writes_from_github: bool = False  # a GitHub catalog: the executor is granted no AWS write at synth
 
 
 def iam_action(service: str, operation: str, session: Any = None) -> str | None:
@@ -50,7 +54,7 @@ def iam_action(service: str, operation: str, session: Any = None) -> str | None:
 
 
 def refusals(catalog: Catalog, texts: Mapping[str, str], scope: DeployedScope) -> list[Problem]:
-    """One problem per evidence step the deployed scope would refuse, at the step's line in its file."""
+    """One problem per evidence step and probe the deployed scope would refuse, at the step's line in its file."""
     import botocore.session
 
     session, problems = botocore.session.get_session(), []
@@ -59,13 +63,14 @@ def refusals(catalog: Catalog, texts: Mapping[str, str], scope: DeployedScope) -
     steps += [(ENTITIES_FILE, f"kind: {kind.kind}", probe, f"probes.{kind.kind}.{probe.id}")
               for kind in catalog.entities.kinds for probe in kind.probes]
     for path, after, step, where in steps:
-        for reason in _reasons(step, scope, session):
+        for reason in step_reasons(step, scope, session):
             line = _step_line(texts.get(path, ""), step.id, after)
             problems.append(Problem(path, f"the deployed scope refuses it: {reason}", line, where))
     return problems
 
 
-def _reasons(step: EvidenceSpec, scope: DeployedScope, session: Any) -> Iterator[str]:
+def step_reasons(step: EvidenceSpec, scope: DeployedScope, session: Any) -> Iterator[str]:
+    """Why the deployed read scope refuses one read step (an evidence step, a probe or a verification step)."""
     for prefix, setting in TOOL_SETTINGS.items():
         if step.tool.startswith(prefix) and setting not in scope.settings:
             yield f"{step.tool} is not deployed (set {setting})"
@@ -89,17 +94,17 @@ def _aws_read_reasons(args: Mapping[str, Any], scope: DeployedScope, session: An
 
 def _log_group_reasons(groups: Any, scope: DeployedScope) -> Iterator[str]:
     for group in groups if isinstance(groups, list) else []:
-        if not any(_may_match(str(group), pattern) for pattern in scope.log_groups):
+        if not any(may_match(str(group), pattern) for pattern in scope.log_groups):
             yield f"log group {group} matches no granted log group ({', '.join(scope.log_groups) or 'none'})"
 
 
-def _may_match(group: str, pattern: str) -> bool:
-    """True when the group (whose ``{field}`` parts are filled from the alert) can fall under the pattern."""
-    literal, templated = group.split("{", 1)[0], "{" in group
+def may_match(name: str, pattern: str) -> bool:
+    """True when the name (whose ``{field}`` parts are filled from the alert) can fall under the pattern."""
+    literal, templated = name.split("{", 1)[0], "{" in name
     if pattern.endswith("*"):
         stem = pattern[:-1]
         return literal.startswith(stem) or (templated and stem.startswith(literal))
-    return pattern == group or (templated and pattern.startswith(literal))
+    return pattern == name or (templated and pattern.startswith(literal))
 
 
 def _step_line(text: str, step_id: str, after: str = "") -> int | None:

@@ -27,12 +27,12 @@ from app.storage.actions import action_store_from_settings
 from app.storage.claim_stores import claims_from_settings
 from app.storage.claims import ClaimStore
 from app.storage.triage import TriageStore, store_from_settings
+from app.worker.apis import api_tool_sets
 from app.worker.correlate import Correlation
 from app.worker.cost import Prices
 from app.worker.deps import WorkerDeps
 from app.worker.heap import freeze_cold_start
 from app.worker.jobs import Outcome, handle_job
-from app.worker.jobs_api import jobs_api_tools
 from app.worker.pipeline import investigate
 from app.worker.prepare import Prepared
 from app.worker.spend import SpendLimits
@@ -139,13 +139,13 @@ def worker_tools(settings: Settings, secrets: SecretReader) -> Callable[[Catalog
 
 
 def _shared_tools(settings: Settings, secrets: SecretReader) -> tuple[list[AgentTool], list[ToolSet]]:
-    """The jobs API's tools (the in-process MCP server) and the Cloud Logging, AWS and GitHub tool sets.
+    """The OpenAPI-described APIs' tool sets (in-process MCP servers) and the Cloud Logging, AWS and GitHub ones.
 
     Once they are built, the cold start's objects are frozen out of full garbage collections (``app.worker.heap``).
     """
-    built = jobs_api_tools(settings, secrets), investigation_tools(settings, secrets)
+    sets = [*api_tool_sets(settings, secrets), *investigation_tools(settings, secrets)]
     freeze_cold_start()
-    return built
+    return [], sets
 
 
 def correlation_settings(settings: Settings) -> Correlation:
@@ -192,7 +192,7 @@ def tool_names(settings: Settings) -> frozenset[str]:
     """Every tool name a runbook's evidence step may use with these settings: the tool sets' own declarations.
 
     Raises:
-        ConfigError: The configured jobs API spec cannot be read.
+        ConfigError: The APIs' settings clash, or a configured spec cannot be read.
     """
     return frozenset(name for system in tool_systems(settings) for name in system.tools)
 

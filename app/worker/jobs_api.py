@@ -1,14 +1,18 @@
 """The jobs API's tools from the settings: the OpenAPI spec, its base URL and the token secret (``AIOPS_JOBS_API_*``).
 
-``tools.openapi_mcp`` (fastmcp, mcp) is imported only when a spec is configured, and the server is built once per
-cold start by the worker's composition (``app.worker.handler``).
+The jobs API is one of the configured APIs (``app.worker.apis``), named ``jobs``, its tools named by the operation
+ids as they are (no prefix); these
+functions are its single-API face, used by ``aiops mcp serve`` and the bench. ``tools.openapi_mcp`` (fastmcp, mcp)
+is imported only when a spec is configured.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from app.api_settings import ApiSettings
 from app.config import ConfigError, Settings
+from app.worker.apis import api_server, api_spec, api_system
 
 if TYPE_CHECKING:
     import httpx
@@ -20,20 +24,27 @@ if TYPE_CHECKING:
     from tools.system import ToolSystem
 
 
+def jobs_api(settings: Settings) -> ApiSettings:
+    """The jobs API of ``AIOPS_JOBS_API_*`` as one configured API.
+
+    Raises:
+        ConfigError: No spec is configured.
+    """
+    if not settings.jobs_api_spec:
+        raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
+    return ApiSettings(
+        name="jobs", prefix="", spec=settings.jobs_api_spec, base_url=settings.jobs_api_base_url,
+        secret_name=settings.jobs_api_secret_name, extra_operations=settings.jobs_api_extra_operations,
+    )
+
+
 def configured_spec(settings: Settings, *, http: httpx.Client | None = None) -> dict[str, Any]:
     """The configured OpenAPI document (fetched through ``http`` when given, e.g. with the API's credential).
 
     Raises:
         ConfigError: No spec is configured, or it cannot be read or is not OpenAPI 3.
     """
-    from tools.openapi_mcp import SpecError, load_spec
-
-    if not settings.jobs_api_spec:
-        raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
-    try:
-        return load_spec(settings.jobs_api_spec, http=http)
-    except SpecError as exc:
-        raise ConfigError(str(exc)) from exc
+    return api_spec(jobs_api(settings), http=http)
 
 
 def jobs_api_system(settings: Settings) -> ToolSystem | None:
@@ -44,9 +55,8 @@ def jobs_api_system(settings: Settings) -> ToolSystem | None:
     """
     if not settings.jobs_api_spec:
         return None
-    from tools.openapi_mcp import jobs_api_system as system_of
-
-    return system_of(configured_spec(settings), settings.jobs_api_extra_operations)
+    api = jobs_api(settings)
+    return api_system(api, api_spec(api))
 
 
 def server_from_settings(
@@ -58,27 +68,7 @@ def server_from_settings(
         ConfigError: No spec is configured, the spec or the secret cannot be loaded, no base URL is known, or an
             extra operation is not in the spec.
     """
-    import httpx
-
-    from tools.api_auth import auth_headers, same_origin
-    from tools.openapi_mcp import HTTP_TIMEOUT_SECONDS, SpecError, api_client, build_server, first_server
-
-    if not settings.jobs_api_spec:
-        raise ConfigError("no jobs API spec configured: set AIOPS_JOBS_API_SPEC to a path or URL")
-    secret = secrets.values(settings.jobs_api_secret_name, required=("token",))
-    with httpx.Client(headers=auth_headers(secret), timeout=HTTP_TIMEOUT_SECONDS) as authed:
-        own = settings.jobs_api_base_url and same_origin(settings.jobs_api_spec, settings.jobs_api_base_url)
-        spec = configured_spec(settings, http=authed if own else None)  # the key stays on its host
-    try:
-        base_url = settings.jobs_api_base_url or first_server(spec)
-    except SpecError as exc:
-        message = "no jobs API base URL: set AIOPS_JOBS_API_BASE_URL (the spec names no plain server URL)"
-        raise ConfigError(message) from exc
-    client = api_client(base_url, secret["token"], header=secret.get("header", ""), transport=transport)
-    try:
-        return build_server(spec, client, extra_operations=settings.jobs_api_extra_operations)
-    except SpecError as exc:
-        raise ConfigError(str(exc)) from exc
+    return api_server(settings, jobs_api(settings), secrets, transport=transport)
 
 
 def jobs_api_tools(settings: Settings, secrets: SecretReader) -> list[AgentTool]:

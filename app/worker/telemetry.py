@@ -16,18 +16,20 @@ from typing import Any, TypeVar
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
+from app.cloudwatch import NAMESPACE
 from app.config import tracing_wanted
 from app.models import Job, JobKind, RatingLevel, TriageRecord
 from app.worker.jobs import Outcome
 from app.worker.pipeline import InvestigationError
 
-NAMESPACE = "RunbookAiops"
 SERVICE = "aiops-worker"
 OUTCOMES = ("ok", "failed")
 MODES = ("model", "evidence-only")
 LEVELS = tuple(level.value for level in RatingLevel)
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
+__all__ = ["LEVELS", "MODES", "NAMESPACE", "OUTCOMES", "SERVICE", "Summary", "emit_investigation", "emit_rating",
+           "observe", "traced", "worker_metrics"]
 
 
 def worker_metrics() -> Metrics:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.config import ConfigError, Settings
-from app.worker.jobs_api import jobs_api_system
+from app.worker.apis import api_systems
 from tools.registry import ToolSet
 from tools.system import ToolSystem
 
@@ -86,19 +86,23 @@ def _github(settings: Settings, secrets: SecretReader) -> ToolSet:
     return github_tools(client, settings.github_repos)
 
 
-def tool_systems(settings: Settings) -> list[ToolSystem]:
-    """The tool sets an investigation has, as each declares itself; the jobs API's only when a spec is configured.
+def tool_systems(settings: Settings, secrets: SecretReader | None = None) -> list[ToolSystem]:
+    """The tool sets an investigation has, as each declares itself; an API's only when it is configured.
 
-    The Cloud Logging, AWS and GitHub tools keep their names whether or not they are configured; the jobs API's
-    names are the configured spec's operations.
+    The Cloud Logging, AWS and GitHub tools keep their names whether or not they are configured; each
+    OpenAPI-described API's names are its spec's operations, with its prefix (``app.worker.apis``).
+
+    A spec fetched from its API's origin is fetched with the API's credential, read through ``secrets``.
 
     Raises:
-        ConfigError: The configured jobs API spec cannot be read.
+        ConfigError: The APIs' settings clash, or a configured spec (or the secret it needs) cannot be read.
     """
-    from tools.aws_policy import SYSTEM as AWS
-    from tools.cloud_logging import SYSTEM as CLOUD_LOGGING
-    from tools.github import SYSTEM as GITHUB
-    from tools.runbooks import SYSTEM as RUNBOOKS
+    builtin = builtin_systems()
+    return [*builtin, *api_systems(settings, builtin, secrets)]
 
-    jobs_api = jobs_api_system(settings)
-    return [RUNBOOKS, CLOUD_LOGGING, AWS, GITHUB, *([jobs_api] if jobs_api else [])]
+
+def builtin_systems() -> list[ToolSystem]:
+    """The tool systems whose names are fixed: the runbooks', Cloud Logging's, AWS's and GitHub's."""
+    from tools.system import JOBS_API, declared
+
+    return [system for system in declared() if system != JOBS_API]

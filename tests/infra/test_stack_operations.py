@@ -10,6 +10,7 @@ import pytest
 from aws_lambda_powertools import Logger
 from synthesis import PROFILE, Synthesised
 
+from app.ingress.telemetry import REQUEST_KINDS, TURNED_AWAY, IngressTelemetry
 from app.models import RatingLevel
 from app.worker.telemetry import MODES, NAMESPACE, OUTCOMES, Summary, emit_investigation, emit_rating, worker_metrics
 
@@ -40,6 +41,9 @@ def test_alarms_cover_errors_throttles_duration_dead_letters_and_model_throttlin
     assert (model["Namespace"], model["MetricName"]) == ("AWS/Bedrock", "InvocationThrottles")
     assert model["Dimensions"] == [{"Name": "ModelId", "Value": PROFILE}]
     assert alarm(base, "DeadLetterAlarm")["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    handoff = alarm(base, "HandoffFailures")
+    assert (handoff["Namespace"], handoff["MetricName"], handoff["Threshold"]) == (NAMESPACE, "HandoffFailures", 1)
+    assert handoff["Dimensions"] == [{"Name": "service", "Value": "aiops-ingress"}]
     assert len(alarms(base)) >= 4
     assert not [key for key in alarms(base) if "DailyCost" in key]  # no spending alarm unless a budget is set
 
@@ -91,7 +95,8 @@ def dashboard_metrics(stack: Synthesised, title: str = "") -> list[tuple[str, st
 
 @pytest.fixture(scope="module")
 def emitted() -> set[tuple[str, tuple[tuple[str, str], ...]]]:
-    """(metric, dimensions) of everything the worker's telemetry emits, for every outcome, mode and level."""
+    """(metric, dimensions) of everything the worker's and the ingress's telemetry emit, for every outcome, mode,
+    level and request kind."""
     import contextlib
     import io
 
@@ -105,6 +110,12 @@ def emitted() -> set[tuple[str, tuple[tuple[str, str], ...]]]:
         for level in RatingLevel:
             emit_rating(level, metrics, logger)
         metrics.flush_metrics()
+        ingress = IngressTelemetry()
+        for kind in REQUEST_KINDS:
+            ingress.count("Requests", kind)
+        for name in TURNED_AWAY:
+            ingress.count(name)
+        ingress.flush()
     found = set()
     for line in out.getvalue().splitlines():
         document = json.loads(line)
@@ -122,9 +133,17 @@ def test_every_dashboard_metric_of_the_bot_is_one_the_worker_emits(
     own = [(name, tuple(sorted(dims.items()))) for namespace, name, dims in dashboard_metrics(base)
            if namespace == NAMESPACE]
     assert {name for name, _ in own} >= {"Investigations", "RunbookMatched", "VerdictReached", "BlockedToolCalls",
-                                         "Tokens", "CostUsd", "Ratings"}
+                                         "Tokens", "CostUsd", "Ratings", "Requests", *TURNED_AWAY}
     for metric in own:
         assert metric in emitted, metric
+
+
+def test_slack_requests_are_drawn_per_kind_from_the_ingress(base: Synthesised) -> None:
+    drawn = dashboard_metrics(base, "Slack requests")
+    assert [(name, dims) for _, name, dims in drawn] == [
+        ("Requests", {"service": "aiops-ingress", "kind": kind}) for kind in REQUEST_KINDS
+    ]
+    assert {"alert", "question", "rating", "approval", "none"} <= set(REQUEST_KINDS)
 
 
 def test_ratings_are_drawn_per_level_and_investigations_count_investigations_only(base: Synthesised) -> None:

@@ -184,6 +184,10 @@ def test_lambda_handler_invokes_the_worker_function(
     status, modules = done.stdout.strip().splitlines()[-2:]
     assert status == "200"
     assert json.loads(modules) == []
+    metrics = [json.loads(line) for line in done.stdout.splitlines() if line.startswith('{"_aws"')]
+    assert [(doc["service"], doc.get("kind"), doc.get("Requests")) for doc in metrics] == [
+        ("aiops-ingress", "alert", [1.0])
+    ]  # the handler writes the request's metrics after it
     assert [(call.function_name, call.invocation_type) for call in fake_lambda.invocations] == [
         ("aiops-worker", "Event")
     ]

@@ -42,7 +42,15 @@ def record(
     hours_ago: float = 1,
     cost: float = 0.0,
     kind: JobKind = JobKind.ALERT,
+    today: float | None = None,
 ) -> TriageRecord:
+    """A stored investigation ``hours_ago``, or (``today`` in 0..1) that far into the UTC day so far.
+
+    The home's spend is today's: a record an hour old is yesterday's when the test runs just after midnight.
+    """
+    now = utcnow()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    created = now - timedelta(hours=hours_ago) if today is None else midnight + (now - midnight) * today
     job = Job(kind=kind, event_id=f"Ev{ref}", channel=channel, ts="1.1", thread_ts="1.1", alert=Alert(title=title))
     report = TriageReport(title=title, cause="c", recommended_action="a", decision="escalate", confidence="medium")
     return TriageRecord(
@@ -50,7 +58,7 @@ def record(
         job=job,
         runbook_id=runbook,
         report=report,
-        created_at=utcnow() - timedelta(hours=hours_ago),
+        created_at=created,
         usage=Usage(total_tokens=1000, estimated_cost_usd=cost),
     )
 
@@ -65,10 +73,10 @@ def home_text(view: dict[str, Any]) -> str:
 def test_opening_the_home_tab_publishes_the_person_s_investigations_ratings_spend_and_gaps(stack: Stack) -> None:
     stack.fake.join(ALERTS, "U0ALICE")
     for item in (
-        record("tri-000000000001", ALERTS, "Disk usage 91% on bastion-2", hours_ago=3, cost=0.25),
-        record("tri-000000000002", ALERTS, "Disk usage 93% on bastion-2", hours_ago=2, cost=0.5),
-        record("tri-000000000003", ALERTS, "Job stuck in its queue", runbook="jobs-001", hours_ago=1),
-        record("tri-000000000004", SECRET_ROOM, "Payroll export failed", hours_ago=1),
+        record("tri-000000000001", ALERTS, "Disk usage 91% on bastion-2", today=0.25, cost=0.25),
+        record("tri-000000000002", ALERTS, "Disk usage 93% on bastion-2", today=0.5, cost=0.5),
+        record("tri-000000000003", ALERTS, "Job stuck in its queue", runbook="jobs-001", today=0.75),
+        record("tri-000000000004", SECRET_ROOM, "Payroll export failed", today=0.75),
         record("tri-000000000005", ALERTS, "Old alert", hours_ago=24 * 40),
     ):
         stack.store.put(item)

@@ -79,7 +79,7 @@ def _seconds(registry: ToolRegistry, steps: tuple[EvidenceSpec, ...]) -> float:
     runbook = RUNBOOK.model_copy(update={"evidence": steps})
     started = time.perf_counter()
     evidence = collect_evidence(runbook, {}, ALERT_TIME, registry, timeout=10, refuse=registry.refusal)
-    results = run_steps(evidence, len(steps))
+    results = run_steps(evidence)
     elapsed = time.perf_counter() - started
     failed = [f"{item.step_id}: {item.status} {item.error}" for item in results if item.status != "ok"]
     if failed:
@@ -127,3 +127,17 @@ def _stop_mcp_clients(registry: ToolRegistry) -> None:
     clients = {id(client): client for tool in registry.agent_tools() if (client := getattr(tool, "mcp_client", None))}
     for client in clients.values():
         client.stop(None, None, None)
+
+
+def main() -> None:
+    """Print the figures per step count, and as JSON."""
+    figures = parallel_evidence()
+    for count, item in figures.items():
+        print(f"{count} evidence steps in parallel / slowest alone ({LATENCY * 1000:.0f} ms backends): "
+              f"{item['ratio_median']:.2f}x (max {item['ratio_max']:.2f}x; {item['parallel_median_ms']:.0f} ms vs "
+              f"{item['slowest_step_median_ms']:.0f} ms; n={item['runs']}; target <= 1.5x)")
+    print(json.dumps({str(count): item for count, item in figures.items()}))
+
+
+if __name__ == "__main__":
+    main()

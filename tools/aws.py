@@ -30,6 +30,7 @@ from botocore.exceptions import (
 from strands import tool
 
 from tools.aws_policy import SYSTEM, AwsReadPolicy, scrub_response
+from tools.connections import MAX_PARALLEL_CALLS
 from tools.data import success
 from tools.deadlines import attempt_timeouts
 from tools.registry import ToolSet, error_result
@@ -52,13 +53,15 @@ class AwsClients:
     """The AWS clients of the tools, in the pinned region; built once per cold start.
 
     The session comes from ``session_factory`` on first use, and each service's client is made once, under a
-    lock (a boto3 session is not thread-safe; its clients are), then shared by every call.
+    lock (a boto3 session is not thread-safe; its clients are), then shared by every call, keeping ``pool_size``
+    connections (botocore keeps ten) for the calls a runbook's parallel steps make to one service.
     """
 
     session_factory: SessionFactory
     region: str
     timeout: float = 20.0
     now: Callable[[], datetime] = field(default=utcnow)
+    pool_size: int = MAX_PARALLEL_CALLS
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _session: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -73,6 +76,7 @@ class AwsClients:
                 config = Config(
                     region_name=self.region, connect_timeout=connect, read_timeout=read,
                     retries={"total_max_attempts": AWS_ATTEMPTS, "mode": "standard"},
+                    max_pool_connections=self.pool_size,
                 )
                 self._clients[service] = self._session.client(service, region_name=self.region, config=config)
             return self._clients[service]

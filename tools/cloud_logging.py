@@ -27,10 +27,12 @@ from google.cloud.logging_v2 import DESCENDING  # noqa: E402
 from google.cloud.logging_v2.client import Client  # noqa: E402
 from google.cloud.logging_v2.resource import Resource  # noqa: E402
 from requests import exceptions as http_errors  # noqa: E402
+from requests.adapters import HTTPAdapter  # noqa: E402
 from strands import tool  # noqa: E402
 
 from tools.budget import clip_line  # noqa: E402
 from tools.cloud_logging_system import SYSTEM as SYSTEM  # noqa: E402
+from tools.connections import MAX_PARALLEL_CALLS  # noqa: E402
 from tools.data import success  # noqa: E402
 from tools.redact import redact  # noqa: E402
 from tools.registry import ToolSet, error_result  # noqa: E402
@@ -89,10 +91,15 @@ def _federated_credentials(info: dict[str, Any]) -> Credentials:
 
 
 class _TimeoutHTTP:
-    """An authorized session whose every request waits at most ``timeout`` seconds (the library waits 60)."""
+    """An authorized session whose every request waits at most ``timeout`` seconds (the library waits 60).
 
-    def __init__(self, credentials: Credentials, timeout: float) -> None:
+    It keeps ``pool_size`` connections per host (requests keeps ten), so parallel queries reuse their connections.
+    """
+
+    def __init__(self, credentials: Credentials, timeout: float, pool_size: int) -> None:
         self._session: Any = cast(Any, AuthorizedSession)(credentials)
+        for prefix in ("https://", "http://"):
+            self._session.mount(prefix, HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size))
         self._timeout = timeout
 
     def request(self, *args: Any, **kwargs: Any) -> Any:
@@ -114,8 +121,18 @@ class _ReadingClient(Client):
         return make(name, labels=labels, resource=resource or Resource(type="global", labels={}))
 
 
-def logging_client(credentials: Credentials, project: str, *, endpoint: str = "", timeout: float = 20.0) -> Client:
-    """A Logging client on the HTTP/JSON transport (``endpoint`` overrides Google's, e.g. for a local fake)."""
+def logging_client(
+    credentials: Credentials,
+    project: str,
+    *,
+    endpoint: str = "",
+    timeout: float = 20.0,
+    pool_size: int = MAX_PARALLEL_CALLS,
+) -> Client:
+    """A Logging client on the HTTP/JSON transport (``endpoint`` overrides Google's, e.g. for a local fake).
+
+    Up to ``pool_size`` queries at once keep their connections between calls.
+    """
     options = {"api_endpoint": endpoint.rstrip("/")} if endpoint else None
     factory: Any = _ReadingClient
     return cast(
@@ -123,7 +140,7 @@ def logging_client(credentials: Credentials, project: str, *, endpoint: str = ""
         factory(
             project=project,
             credentials=credentials,
-            _http=_TimeoutHTTP(credentials, timeout),
+            _http=_TimeoutHTTP(credentials, timeout, pool_size),
             _use_grpc=False,
             client_options=options,
         ),

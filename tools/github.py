@@ -16,6 +16,7 @@ from github.GithubException import BadCredentialsException, RateLimitExceededExc
 from requests import exceptions as http_errors
 from strands import tool
 
+from tools.connections import MAX_PARALLEL_CALLS
 from tools.data import success
 from tools.github_auth import github_auth
 from tools.github_system import SYSTEM as SYSTEM
@@ -25,15 +26,18 @@ SEARCH_RESULTS = 20
 _SCOPE_QUALIFIERS = ("repo:", "org:", "user:")
 
 
-def github_client(token: str | Callable[[], str], base_url: str, *, timeout: float = 20.0) -> Github:
+def github_client(
+    token: str | Callable[[], str], base_url: str, *, timeout: float = 20.0, pool_size: int = MAX_PARALLEL_CALLS
+) -> Github:
     """A PyGithub client that never sleeps; ``token`` is the token, or a function asked for it on every request.
 
     No retries (a rate limit is reported, not waited out) and no pause between requests (the tools only read,
-    a few calls per investigation, several of them in parallel).
+    a few calls per investigation, several of them in parallel: ``pool_size`` connections are kept for them).
     """
     return Github(
         auth=github_auth(token), base_url=base_url.rstrip("/"), timeout=max(1, int(timeout)), retry=None,
         seconds_between_requests=None, seconds_between_writes=None, per_page=SEARCH_RESULTS, lazy=True,
+        pool_size=pool_size,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import httpx2
 import yaml
@@ -25,7 +26,7 @@ from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
 from fastmcp.server.providers.openapi import MCPType, RouteMap
 from fastmcp.tools import ToolResult
 from fastmcp.utilities.openapi import HTTPRoute
-from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.memory import create_client_server_memory_streams
 from mcp_types import CallToolRequestParams
 from strands.tools.mcp import MCPClient
 
@@ -36,7 +37,6 @@ from tools.system import JOBS_API, ToolSystem
 logger = logging.getLogger(__name__)
 
 HTTP_TIMEOUT_SECONDS = 10.0
-_LOCAL_ORIGIN = "http://jobs-api-mcp.local"  # never resolved: requests go through an ASGI transport, not a socket
 _DETAIL_CHARS = 200
 
 
@@ -272,20 +272,37 @@ def first_server(spec: dict[str, Any]) -> str:
 def start_in_process(server: FastMCP, *, startup_timeout: int = 30) -> MCPClient:
     """A started Strands MCP client connected to ``server`` inside this process.
 
-    The client speaks MCP's streamable HTTP to the server's ASGI app through an in-memory transport: no socket,
-    no network hop, only public APIs. Start it once per cold start; it serves every investigation after that.
+    Client and server exchange MCP's JSON-RPC messages over in-memory streams, in one session: no socket, no HTTP
+    layer between them (an in-process streamable HTTP app would cost each call a Starlette request and a
+    ``tools/list`` of its own, and halve the calls a runbook's parallel steps get through). Start it once per
+    cold start; it serves every investigation after that.
     """
-    app = server.http_app(stateless_http=True, json_response=True)
 
     @asynccontextmanager
     async def transport() -> AsyncIterator[Any]:
-        async with (
-            app.router.lifespan_context(app),
-            httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=_LOCAL_ORIGIN) as http,
-            streamable_http_client(f"{_LOCAL_ORIGIN}/mcp", http_client=http) as streams,
-        ):
+        async with _serving(server) as streams:
             yield streams
 
     client = MCPClient(transport, startup_timeout=startup_timeout)
     client.start()
     return client
+
+
+@asynccontextmanager
+async def _serving(server: FastMCP) -> AsyncIterator[Any]:
+    """The client's ends of a pair of memory streams that ``server`` serves, within its lifespan.
+
+    As fastmcp's own in-memory client transport does, this drives the server's low-level MCP server.
+    """
+    lowlevel = server._mcp_server
+    async with (
+        server._lifespan_manager(),
+        create_client_server_memory_streams() as (client_streams, server_streams),
+        anyio.create_task_group() as serving,
+    ):
+        options = lowlevel.create_initialization_options()
+        serving.start_soon(lambda: lowlevel.run(*server_streams, options))
+        try:
+            yield client_streams
+        finally:
+            serving.cancel_scope.cancel()

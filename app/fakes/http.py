@@ -65,6 +65,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     fake: LocalHTTPFake
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Count the connection, then serve it on a thread of its own."""
+        self.fake._connected()
+        super().process_request(request, client_address)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Ignore a client that hung up before the answer (one that timed out); report anything else."""
         if isinstance(sys.exc_info()[1], ConnectionError):
@@ -129,6 +134,7 @@ class LocalHTTPFake:
 
     Attributes:
         requests: Every request received, in order.
+        connections: How many connections clients opened (a client that keeps its connections opens few).
         down: When true, every request answers 503 without reaching :meth:`handle`.
         latency: Seconds to wait before answering each request.
     """
@@ -137,6 +143,7 @@ class LocalHTTPFake:
 
     def __init__(self, *, latency: float = 0.0) -> None:
         self.requests: list[HTTPRequest] = []
+        self.connections = 0
         self.down = False
         self.latency = latency
         self._lock = threading.Lock()
@@ -183,6 +190,10 @@ class LocalHTTPFake:
             raise RuntimeError(f"{self.name} is not running; call start() first")
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def _connected(self) -> None:
+        with self._lock:
+            self.connections += 1
 
     def _respond(self, request: HTTPRequest) -> HTTPResponse:
         with self._lock:

@@ -31,6 +31,7 @@ from app.worker.apis import api_tool_sets
 from app.worker.correlate import Correlation
 from app.worker.cost import Prices
 from app.worker.deps import WorkerDeps
+from app.worker.heap import freeze_cold_start
 from app.worker.jobs import Outcome, handle_job
 from app.worker.pipeline import investigate
 from app.worker.prepare import Prepared
@@ -138,8 +139,13 @@ def worker_tools(settings: Settings, secrets: SecretReader) -> Callable[[Catalog
 
 
 def _shared_tools(settings: Settings, secrets: SecretReader) -> tuple[list[AgentTool], list[ToolSet]]:
-    """The OpenAPI-described APIs' tool sets (in-process MCP servers) and the Cloud Logging, AWS and GitHub ones."""
-    return [], [*api_tool_sets(settings, secrets), *investigation_tools(settings, secrets)]
+    """The OpenAPI-described APIs' tool sets (in-process MCP servers) and the Cloud Logging, AWS and GitHub ones.
+
+    Once they are built, the cold start's objects are frozen out of full garbage collections (``app.worker.heap``).
+    """
+    sets = [*api_tool_sets(settings, secrets), *investigation_tools(settings, secrets)]
+    freeze_cold_start()
+    return [], sets
 
 
 def correlation_settings(settings: Settings) -> Correlation:

@@ -191,7 +191,6 @@ def _evidence(
             refuse=registry.refusal,
             on_step=on_step,
         ),
-        len(runbook.evidence),
     )
 
 

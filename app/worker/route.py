@@ -63,8 +63,7 @@ def find_route(
     entities = find_entities(catalog.entities, alert.full_text())
     if not entities:
         return Route()
-    steps = sum(len(entity.kind.probes) for entity in entities)
-    probes = run_steps(_probe_all(entities, alert.time, registry, timeout, refuse), steps)
+    probes = run_steps(_probe_all(entities, alert.time, registry, timeout, refuse))
     signals = sorted(_signals(probes), key=_weight)
     route = Route(entities=entities, probes=probes, signals=signals)
     probed = alert.model_copy(update={"text": "\n".join([alert.text, *signals])[: len(alert.text) + MAX_SIGNAL_CHARS]})

@@ -131,7 +131,6 @@ class SecretReader:
         """
         return self.values(name, required=(key,))[key]
 
-
     def current(self, name: str, key: str) -> Callable[[], str]:
         """A function giving the key's value as it is now, for clients that ask on every request.
 

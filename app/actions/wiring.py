@@ -10,13 +10,14 @@ from slack_sdk import WebClient
 
 from app.actions.approval import ApprovalDeps
 from app.actions.executor import ExecutorDeps, execute
-from app.actions.writes import WriteCalls, write_operations
+from app.actions.writes import Operation, WriteCalls, write_operations
 from app.config import Settings
 from app.runbooks.actions import AWS_WRITE_TOOL
 from app.runbooks.catalog import Catalog
 from app.secret_reader import SecretReader
 from app.slack.poster import Poster
 from app.storage.actions import ActionStore
+from app.worker.apis import api_writer, configured_apis
 from tools.registry import ToolRegistry
 
 
@@ -28,17 +29,17 @@ def declared_aws_writes(catalog: Catalog) -> set[str]:
 
 def write_calls(settings: Settings, catalog: Catalog, secrets: SecretReader,
                 aws_client: Callable[[str], Any] | None = None) -> WriteCalls:
-    """The writes the executor may make: the jobs API's write operations, the catalog's AWS actions."""
-    jobs_api, operations = None, {}
-    if settings.jobs_api_spec:
-        import httpx
+    """The writes the executor may make: every configured API's write operations, the catalog's AWS actions.
 
-        from tools.openapi_mcp import load_spec
-
-        operations = write_operations(load_spec(settings.jobs_api_spec))
-        token = secrets.value(settings.jobs_api_secret_name, "token")
-        jobs_api = httpx.Client(base_url=settings.jobs_api_base_url, timeout=settings.evidence_timeout_seconds,
-                                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    Raises:
+        ConfigError: An API's spec or secret cannot be read, or no base URL is known for it.
+    """
+    clients: dict[str, Any] = {}
+    operations: dict[str, Operation] = {}
+    for api in configured_apis(settings):
+        spec, client = api_writer(api, secrets, timeout=settings.evidence_timeout_seconds)
+        operations |= write_operations(spec, api.name, api.tool_name)
+        clients[api.name] = client
     if aws_client is None:
         import boto3
 
@@ -47,7 +48,7 @@ def write_calls(settings: Settings, catalog: Catalog, secrets: SecretReader,
         def aws_client(service: str) -> Any:
             return session.client(service)
 
-    return WriteCalls(jobs_api, operations, aws_client, declared_aws_writes(catalog))
+    return WriteCalls(clients, operations, aws_client, declared_aws_writes(catalog))
 
 
 def executor_deps(settings: Settings, *, catalog: Callable[[], Catalog], reads: Callable[[Catalog], ToolRegistry],

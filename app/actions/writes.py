@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -29,27 +29,34 @@ class WriteError(Exception):
 
 @dataclass(frozen=True)
 class Operation:
-    """One jobs API write operation from the spec."""
+    """One write operation of an API's spec, and the API it belongs to."""
 
     method: str
     path: str
+    api: str = "jobs"
 
 
-def write_operations(spec: dict[str, Any]) -> dict[str, Operation]:
-    """The spec's non-GET operations by operation id (``retryJob`` → POST /v1/jobs/{job_id}/retry)."""
+def write_operations(spec: dict[str, Any], api: str = "jobs", name: Callable[[str], str] = str) -> dict[str, Operation]:
+    """The spec's non-GET operations by tool name (``retryJob`` → POST /v1/jobs/{job_id}/retry).
+
+    ``name`` turns an operation id into the API's tool name (its prefix); the ids themselves by default.
+    """
     found: dict[str, Operation] = {}
     for path, item in (spec.get("paths") or {}).items():
         for method, operation in (item or {}).items():
             if isinstance(operation, dict) and operation.get("operationId") and method.lower() != "get":
-                found[str(operation["operationId"])] = Operation(method.upper(), str(path))
+                found[name(str(operation["operationId"]))] = Operation(method.upper(), str(path), api)
     return found
 
 
 @dataclass
 class WriteCalls:
-    """Runs one declared write; ``aws_allowed`` lists the ``service.operation`` pairs the catalog declares."""
+    """Runs one declared write; ``aws_allowed`` lists the ``service.operation`` pairs the catalog declares.
 
-    jobs_api: httpx.Client | None
+    ``clients`` holds one HTTP client per configured API (by its name), with the API's base URL and credential.
+    """
+
+    clients: Mapping[str, httpx.Client]
     operations: dict[str, Operation]
     aws_client: Callable[[str], Any] | None = None
     aws_allowed: Collection[str] = ()
@@ -63,13 +70,14 @@ class WriteCalls:
         if tool == AWS_WRITE_TOOL:
             return self._aws(args)
         operation = self.operations.get(tool)
-        if operation is None or self.jobs_api is None:
-            raise WriteError(f"{tool} is not a write operation of the configured jobs API")
+        client = self.clients.get(operation.api) if operation is not None else None
+        if operation is None or client is None:
+            raise WriteError(f"{tool} is not a write operation of a configured API")
         import httpx  # only the executor sends writes: the worker does not pay for the import
 
         path, body = _path(operation.path, args)
         try:
-            response = self.jobs_api.request(operation.method, path, json=body or None)
+            response = client.request(operation.method, path, json=body or None)
         except httpx.HTTPError as exc:
             raise WriteError(f"{operation.method} {path} could not be sent: {type(exc).__name__}: {exc}") from exc
         answer = _json(response)

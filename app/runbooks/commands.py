@@ -82,15 +82,16 @@ def _with_refusals(catalog: Catalog, snapshot: Snapshot, deploy_config: Path, se
 
 
 def _jobs_writes(settings: Settings) -> frozenset[str] | None:
-    """The write operations of the configured jobs API spec (what its actions are checked against), if any."""
-    if not settings.jobs_api_spec:
-        return None
+    """The write operations of the configured APIs' specs, by tool name (what actions are checked against)."""
     from app.actions.writes import write_operations
     from app.config import ConfigError
-    from app.worker.jobs_api import configured_spec
+    from app.worker.apis import api_spec, configured_apis
 
     try:
-        return frozenset(write_operations(configured_spec(settings)))
+        apis = configured_apis(settings)
+        if not apis:
+            return None
+        return frozenset(name for api in apis for name in write_operations(api_spec(api), api.name, api.tool_name))
     except ConfigError as exc:
         raise ValueError(str(exc)) from exc
 

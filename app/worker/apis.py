@@ -194,6 +194,27 @@ def _built(
         raise ConfigError(f"{api.system.label}: {exc}") from exc
 
 
+def api_writer(api: ApiSettings, secrets: SecretReader, *, timeout: float) -> tuple[dict[str, Any], httpx.Client]:
+    """The API's spec and an HTTP client for its writes, with its base URL and its credential (bearer or header).
+
+    Raises:
+        ConfigError: The spec or the secret cannot be read, or no base URL is known.
+    """
+    import httpx
+
+    from tools.api_auth import auth_headers
+    from tools.openapi_mcp import SpecError, first_server
+
+    secret = secrets.values(api.secret_name, required=("token",))
+    spec = _spec_with(api, secret if _own_origin(api) else None)
+    try:
+        base_url = api.base_url or first_server(spec)
+    except SpecError as exc:
+        raise ConfigError(f"no {api.system.label} base URL for its writes: the spec names no plain server URL") from exc
+    headers = {**auth_headers(secret), "Accept": "application/json"}
+    return spec, httpx.Client(base_url=base_url, timeout=timeout, headers=headers)
+
+
 def _operations(spec: dict[str, Any]) -> list[str]:
     from tools.openapi_mcp import operations
 

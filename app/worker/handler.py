@@ -131,21 +131,19 @@ def worker_tools(settings: Settings, secrets: SecretReader) -> Callable[[Catalog
     prepared = Prepared(partial(_shared_tools, settings, secrets), "tools")
 
     def tools(catalog: Catalog) -> ToolRegistry:
-        jobs_api, investigation = prepared.get()
-        return default_tools(catalog, result_max_chars=settings.tool_result_max_chars, jobs_api=jobs_api,
-                             investigation=investigation)
+        return default_tools(catalog, result_max_chars=settings.tool_result_max_chars, investigation=prepared.get())
 
     return tools
 
 
-def _shared_tools(settings: Settings, secrets: SecretReader) -> tuple[list[AgentTool], list[ToolSet]]:
+def _shared_tools(settings: Settings, secrets: SecretReader) -> list[ToolSet]:
     """The OpenAPI-described APIs' tool sets (in-process MCP servers) and the Cloud Logging, AWS and GitHub ones.
 
     Once they are built, the cold start's objects are frozen out of full garbage collections (``app.worker.heap``).
     """
     sets = [*api_tool_sets(settings, secrets), *investigation_tools(settings, secrets)]
     freeze_cold_start()
-    return [], sets
+    return sets
 
 
 def correlation_settings(settings: Settings) -> Correlation:

@@ -76,12 +76,12 @@ def _with_refusals(catalog: Catalog, snapshot: Snapshot, deploy_config: Path, se
     except DeployConfigError as exc:
         raise ValueError(str(exc)) from exc
     texts = {item.path: item.text for item in snapshot.files}
-    scope = replace(deployed_scope(config), jobs_writes=_jobs_writes(settings))
+    scope = replace(deployed_scope(config), jobs_writes=_api_writes(settings))
     found = [*refusals(catalog, texts, scope), *action_refusals(catalog, texts, scope)]
     return replace(catalog, problems=(*catalog.problems, *found))
 
 
-def _jobs_writes(settings: Settings) -> frozenset[str] | None:
+def _api_writes(settings: Settings) -> frozenset[str] | None:
     """The write operations of the configured APIs' specs, by tool name (what actions are checked against)."""
     from app.actions.writes import write_operations
     from app.config import ConfigError

@@ -33,7 +33,7 @@ class DeployedScope:
     settings: frozenset[str]  # the TOOL_SETTINGS values the deployment sets
     # why the executor's role refuses an ``aws_write`` (service, operation, params), or None
     write_refusal: Callable[[str, str, Mapping[str, Any]], str | None]
-    jobs_writes: frozenset[str] | None = None  # the jobs API's write operations, when its spec is known here
+    jobs_writes: frozenset[str] | None = None  # the configured APIs' write tools, when their specs are known here
     writes_from_github: bool = False  # a GitHub catalog: the executor is granted no AWS write at synth
 
 

@@ -174,16 +174,9 @@ def _built(
     settings: Settings, api: ApiSettings, secrets: SecretReader, transport: httpx2.AsyncBaseTransport | None = None
 ) -> tuple[FastMCP, ToolSystem]:
     """The API's MCP server and its tool system (the names of the server's tools)."""
-    from tools.openapi_mcp import SpecError, api_client, build_server, first_server
+    from tools.openapi_mcp import SpecError, api_client, build_server
 
-    secret = secrets.values(api.secret_name, required=("token",))
-    spec = _spec_with(api, secret if _own_origin(api) else None)
-    try:
-        base_url = api.base_url or first_server(spec)
-    except SpecError as exc:
-        setting = "AIOPS_JOBS_API_BASE_URL" if api.name == "jobs" else f"base_url of {api.name} in AIOPS_APIS"
-        message = f"no {api.system.label} base URL: set {setting} (the spec names no plain server URL)"
-        raise ConfigError(message) from exc
+    secret, spec, base_url = _endpoint(api, secrets)
     client = api_client(base_url, secret["token"], header=secret.get("header", ""), transport=transport)
     names = {operation: api.tool_name(operation) for operation in _operations(spec)}
     try:
@@ -192,6 +185,24 @@ def _built(
         return server, api_system(api, spec)
     except SpecError as exc:
         raise ConfigError(f"{api.system.label}: {exc}") from exc
+
+
+def _endpoint(api: ApiSettings, secrets: SecretReader) -> tuple[dict[str, str], dict[str, Any], str]:
+    """The API's credential (read through ``secrets``), its spec (fetched with it on its own origin), its base URL.
+
+    Raises:
+        ConfigError: The secret or the spec cannot be read, or no base URL is known.
+    """
+    from tools.openapi_mcp import SpecError, first_server
+
+    secret = secrets.values(api.secret_name, required=("token",))
+    spec = _spec_with(api, secret if _own_origin(api) else None)
+    try:
+        return secret, spec, api.base_url or first_server(spec)
+    except SpecError as exc:
+        setting = "AIOPS_JOBS_API_BASE_URL" if api.name == "jobs" else f"base_url of {api.name} in AIOPS_APIS"
+        message = f"no {api.system.label} base URL: set {setting} (the spec names no plain server URL)"
+        raise ConfigError(message) from exc
 
 
 def api_writer(api: ApiSettings, secrets: SecretReader, *, timeout: float) -> tuple[dict[str, Any], httpx.Client]:
@@ -203,14 +214,8 @@ def api_writer(api: ApiSettings, secrets: SecretReader, *, timeout: float) -> tu
     import httpx
 
     from tools.api_auth import auth_headers
-    from tools.openapi_mcp import SpecError, first_server
 
-    secret = secrets.values(api.secret_name, required=("token",))
-    spec = _spec_with(api, secret if _own_origin(api) else None)
-    try:
-        base_url = api.base_url or first_server(spec)
-    except SpecError as exc:
-        raise ConfigError(f"no {api.system.label} base URL for its writes: the spec names no plain server URL") from exc
+    secret, spec, base_url = _endpoint(api, secrets)
     headers = {**auth_headers(secret), "Accept": "application/json"}
     return spec, httpx.Client(base_url=base_url, timeout=timeout, headers=headers)
 

@@ -39,11 +39,9 @@ from app.worker.spend import SpendLimits
 from app.worker.telemetry import SERVICE, observe, traced, worker_metrics
 from app.worker.toolsets import investigation_tools, tool_systems
 from tools.registry import ToolRegistry, ToolSet
-from tools.system import JOBS_API
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
-    from strands.types.tools import AgentTool
 
 logger = Logger(service=SERVICE)
 metrics = worker_metrics()
@@ -166,7 +164,6 @@ def default_tools(
     catalog: Catalog,
     *,
     result_max_chars: int,
-    jobs_api: Sequence[AgentTool] = (),
     investigation: Sequence[ToolSet] = (),
 ) -> ToolRegistry:
     """The read-only tools of one investigation.
@@ -174,16 +171,15 @@ def default_tools(
     Args:
         catalog: The runbook catalog the investigation matched against.
         result_max_chars: Cap on each tool result.
-        jobs_api: The jobs API's MCP tools (app.worker.jobs_api.jobs_api_tools), shared by every investigation.
-        investigation: Cloud Logging, AWS and GitHub tool sets with their argument checks
-            (app.worker.toolsets.investigation_tools), shared by every investigation.
+        investigation: The APIs' MCP tool sets (app.worker.apis.api_tool_sets) and the Cloud Logging, AWS and
+            GitHub tool sets with their argument checks (app.worker.toolsets.investigation_tools), shared by every
+            investigation.
     """
     from tools.runbooks import SYSTEM as RUNBOOKS  # the Strands tool decorator: imported with the tools
     from tools.runbooks import runbook_tools
 
     own = ToolSet(runbook_tools(catalog), label=RUNBOOKS.label)
-    jobs = ToolSet(list(jobs_api), label=JOBS_API.label)
-    return ToolRegistry.from_sets([own, jobs, *investigation], result_max_chars=result_max_chars)
+    return ToolRegistry.from_sets([own, *investigation], result_max_chars=result_max_chars)
 
 
 def tool_names(settings: Settings) -> frozenset[str]:

@@ -27,6 +27,8 @@ from app.storage.triage import SQLiteTriageStore
 from app.worker.handler import build_worker, default_tools, parse_job
 from app.worker.pipeline import investigate
 from tools.openapi_mcp import api_client, build_server, load_spec, start_in_process
+from tools.registry import ToolSet
+from tools.system import JOBS_API
 
 ALERT = "[ERROR] healthcheck error: started_at has no value tasks:normal-4 job_id=16852935"
 SECRET = "hunter2-Zq9"
@@ -90,7 +92,7 @@ def runbooks(tmp_path: Path) -> FolderSource:
 def deps_with_jobs(
     fake: FakeSlackAPI, store: SQLiteTriageStore, runbooks: FolderSource, tools: list[AgentTool], **changes: Any
 ) -> Any:
-    registry = partial(default_tools, result_max_chars=8000, jobs_api=tools)
+    registry = partial(default_tools, result_max_chars=8000, investigation=[ToolSet(tools, label=JOBS_API.label)])
     return make_deps(fake, store, source=runbooks, tools=registry, **changes)
 
 
